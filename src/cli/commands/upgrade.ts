@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { Xend2LibxlError } from '../../errors.js';
+
+// Placeholder until the command's issue lands; it refuses loudly rather than pretending.
+export function registerUpgrade(program: Command, _ctx: CliContext): void {
+  program
+    .command('upgrade')
+    .description('(not yet available)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new Xend2LibxlError('NOT_IMPLEMENTED', 'the upgrade command is not implemented yet');
+    });
+}
