@@ -1,0 +1,124 @@
+/**
+ * The reader's facade: text or bytes in, {@link SxpDocument} out, or an
+ * {@link SxpSyntaxError} that says what is wrong, where, and what to do.
+ * No I/O, no printing.
+ */
+import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { SourcePosition } from '../errors.js';
+import type { SxpDocument } from './model.js';
+import { sxpLexer } from './lexer.js';
+import { sxpParser } from './parser.js';
+import { LineIndex } from './positions.js';
+import { SxpSyntaxError } from './syntax-error.js';
+import { EndOfText, InvalidCharacter, LParen, RParen, UnterminatedString } from './tokens.js';
+
+export interface ParseSxpOptions {
+  /** Path reported in errors and stored on the document. */
+  file?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Read every top-level form of an SXP text, exactly as xend's `sxp.py` would
+ * (see docs/sxp.md for the rules). Bytes are read as UTF-8, or latin-1 when
+ * they are not valid UTF-8 (then each value is still decoded as UTF-8 where it can be).
+ * @throws SxpSyntaxError for anything xend's reader would have refused or misread.
+ */
+export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {}): SxpDocument {
+  let text: string;
+  let byteMode = false;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = utf8.decode(input);
+    } catch {
+      text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+      byteMode = true;
+    }
+  }
+  const lines = new LineIndex(text);
+  const file = opts.file;
+  const positionAt = (offset: number) => lines.at(offset);
+
+  const { tokens } = sxpLexer.tokenize(text);
+  sxpParser.setup(tokens, { byteMode, file, positionAt });
+  const forms = sxpParser.document();
+  const err = sxpParser.errors.find((e) => !(sxpParser.sawEndOfText && e.name === 'NotAllInputParsedException'));
+  if (err) throw translate(err, tokens, text, lines, file);
+  if (forms.length === 0) {
+    throw new SxpSyntaxError('SXP_NO_CONFIGURATION', 'no configuration found: the file is empty or contains only comments', {
+      file,
+      position: lines.at(0),
+      hint: 'a xend config.sxp holds one (domain …) form; restore the file from a backup or re-export it with `xm list -l`',
+    });
+  }
+  return file === undefined ? { forms } : { file, forms };
+}
+
+/** Turn Chevrotain's recognition error into the message an admin needs. */
+function translate(err: IRecognitionException, tokens: IToken[], text: string, lines: LineIndex, file?: string): SxpSyntaxError {
+  const t = err.token;
+  const open = sxpParser.openLists[sxpParser.openLists.length - 1];
+  const at = (offset: number) => lines.at(offset);
+  switch (t.tokenType) {
+    case UnterminatedString:
+      return new SxpSyntaxError('SXP_UNTERMINATED_STRING', `unterminated string: the ${t.image[0]} opened here is never closed`, {
+        file,
+        position: at(t.startOffset),
+        hint: `add the closing ${t.image[0]} (a quote inside the value is written \\${t.image[0]})`,
+      });
+    case InvalidCharacter:
+      return new SxpSyntaxError('SXP_INVALID_CHARACTER', `invalid character ${describeChar(t.image)}: it cannot start an atom`, {
+        file,
+        position: at(t.startOffset),
+        hint: 'xend quotes any value that is not plain ASCII; put the value in quotes',
+      });
+    case RParen:
+      if (!open) {
+        return new SxpSyntaxError('SXP_UNEXPECTED_CLOSE', "unexpected ')': there is no open list to close", {
+          file,
+          position: at(t.startOffset),
+          hint: "remove the extra ')' or add the missing '(' before it",
+        });
+      }
+      break;
+    case EndOfText:
+    case EOF:
+      if (open) {
+        const where = at(open.startOffset);
+        const position = t.tokenType === EOF ? endOfLastToken(tokens, text, lines) : at(t.startOffset);
+        const head = listHead(tokens, open);
+        const ending = t.tokenType === EOF ? 'unexpected end of input' : 'unexpected end of text (Ctrl-D)';
+        return new SxpSyntaxError('SXP_UNEXPECTED_EOF', `${ending}: list ${head} opened at line ${where.line}, column ${where.column} is not closed`, {
+          file,
+          position,
+          hint: "add the missing ')' (the file may have been truncated while xend was saving it)",
+        });
+      }
+      break;
+  }
+  // Unreachable for the grammar above; kept so a grammar change cannot produce a silent success.
+  return new SxpSyntaxError('SXP_UNEXPECTED_CLOSE', `syntax error at '${t.image}'`, { file, position: at(Number.isFinite(t.startOffset) ? t.startOffset : 0) });
+}
+
+/** Chevrotain's EOF token has NaN positions: point just after the last real token instead. */
+function endOfLastToken(tokens: IToken[], text: string, lines: LineIndex): SourcePosition {
+  const last = tokens[tokens.length - 1];
+  const offset = last ? last.startOffset + last.image.length : text.length;
+  return lines.at(offset);
+}
+
+/** `'(device'`-style name of a list for messages: its opening paren and head atom if any. */
+function listHead(tokens: IToken[], open: IToken): string {
+  const i = tokens.indexOf(open);
+  const next = tokens[i + 1];
+  const name = next && next.tokenType !== LParen && next.tokenType !== RParen && next.image.length <= 40 ? next.image : '';
+  return name ? `'(${name}'` : "'('";
+}
+
+function describeChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  return code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0) ? `'${ch}' (U+${hex})` : `U+${hex}`;
+}

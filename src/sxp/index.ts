@@ -1,0 +1,4 @@
+/** Public surface of the SXP reader and writer. */
+export { parseSxp, type ParseSxpOptions } from './api.js';
+export { SxpSyntaxError, type SxpErrorCode } from './syntax-error.js';
+export * from './model.js';
