@@ -1,0 +1,35 @@
+/** Human rendering of an inventory: aligned table, then every problem in full, then one summary line. */
+import { formatDiagnostic } from '../diagnostics.js';
+import type { Inventory, InventoryEntry } from './types.js';
+
+const HEADERS = ['NAME', 'UUID', 'TYPE', 'MEM', 'VCPUS', 'STATE', 'STATUS', 'PROBLEMS'] as const;
+
+function row(e: InventoryEntry): string[] {
+  const mem = e.memoryMiB === undefined ? '-' : e.maxMemoryMiB && e.maxMemoryMiB !== e.memoryMiB ? `${e.memoryMiB}/${e.maxMemoryMiB}M` : `${e.memoryMiB}M`;
+  const codes = [...new Set(e.problems.map((p) => p.code))].join(',');
+  return [e.name ?? '?', e.uuid ?? e.directoryUuid, e.type ?? '-', mem, e.vcpus === undefined ? '-' : String(e.vcpus), e.state + (e.autostart ? '+auto' : ''), e.status, codes || '-'];
+}
+
+export function formatInventoryTable(inv: Inventory): string {
+  const rows = [HEADERS as readonly string[], ...inv.domains.map(row)];
+  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
+
+  const details: string[] = [];
+  for (const e of inv.domains) {
+    for (const p of e.problems) details.push(formatDiagnostic({ ...p, file: e.path }));
+  }
+  const out = [...lines];
+  if (details.length) out.push('', ...details);
+  out.push('', summaryLine(inv));
+  return out.join('\n') + '\n';
+}
+
+export function summaryLine(inv: Inventory): string {
+  const s = inv.summary;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return (
+    `${plural(s.domains, 'domain')} in ${s.root}: ${s.ok} ok, ${s.warning} with warnings, ${s.error} with errors` +
+    ` (${s.pv} PV, ${s.hvm} HVM, ${s.autostart} autostart, ${s.suspended} suspended)`
+  );
+}

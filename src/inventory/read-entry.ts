@@ -1,0 +1,169 @@
+/**
+ * One entry of xend's domain store: `<root>/<uuid>/config.sxp` (+ maybe
+ * `checkpoint.chk`) → what we know about it and what is wrong with it.
+ * Never throws for a bad entry: the walk must go on with the others.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { convertSxpText, type XendDefaults } from '../convert/api.js';
+import { Xend2LibxlError } from '../errors.js';
+import { childString, isList, type SxpList } from '../sxp/model.js';
+import { parseSxp } from '../sxp/index.js';
+import { endsInsideOpenForm } from './truncation.js';
+import { INVENTORY_CODES as C, statusOf, type InventoryDisk, type InventoryEntry, type Problem, type XendState } from './types.js';
+
+const CHECKPOINT_SIGNATURE = 'LinuxGuestRecord';
+
+/** xend's XenAPI power states, `(status N)`. */
+const POWER_STATES: Record<string, XendState> = {
+  '0': 'halted',
+  '1': 'paused',
+  '2': 'running',
+  '3': 'suspended',
+  '4': 'shutting-down',
+  '5': 'crashed',
+};
+
+export async function readEntry(dir: string, defaults: XendDefaults = {}): Promise<InventoryEntry> {
+  const directoryUuid = path.basename(dir);
+  const configPath = path.join(dir, 'config.sxp');
+  const entry: InventoryEntry = { path: configPath, directoryUuid, disks: [], macs: [], state: 'unknown', status: 'ok', problems: [] };
+  const problems = entry.problems;
+
+  const checkpoint = await inspectCheckpoint(path.join(dir, 'checkpoint.chk'));
+  const text = await readConfig(configPath, problems);
+  if (text !== undefined) describeConfig(entry, text, defaults);
+
+  if (checkpoint) {
+    entry.checkpointBytes = checkpoint.bytes;
+    entry.state = 'suspended';
+    problems.push(checkpointProblem(entry.name ?? directoryUuid, checkpoint));
+  }
+  entry.status = statusOf(problems);
+  return entry;
+}
+
+async function readConfig(configPath: string, problems: Problem[]): Promise<Buffer | undefined> {
+  let text: Buffer;
+  try {
+    text = await readFile(configPath);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT' ? 'the directory has no config.sxp; xend skipped it at start'
+      : err.code === 'EISDIR' ? 'config.sxp is a directory, not a file; xend skipped this entry'
+      : `config.sxp cannot be read (${err.code ?? err.message}); check permissions and the disk`;
+    problems.push({ code: C.UNREADABLE, severity: 'error', message: why });
+    return undefined;
+  }
+  if (text.toString('latin1').trim() === '') {
+    problems.push({ code: C.TRUNCATED, severity: 'error', message: 'config.sxp is empty (xend was probably interrupted while rewriting it); restore it from a backup or `xm list -l NAME` output' });
+    return undefined;
+  }
+  return text;
+}
+
+function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefaults): void {
+  const problems = entry.problems;
+  let top: SxpList | undefined;
+  try {
+    const form = parseSxp(text, { file: entry.path }).forms[0];
+    top = isList(form) ? form : undefined;
+  } catch (e) {
+    problems.push(syntaxProblem(e, text));
+    return;
+  }
+  if (top) {
+    // Fallbacks so that the table can still name an entry the converter rejects.
+    entry.name = childString(top, 'name') ?? childString(top, 'name_label');
+    entry.uuid = childString(top, 'uuid')?.toLowerCase();
+    entry.state = POWER_STATES[childString(top, 'status') ?? ''] ?? 'unknown';
+  }
+
+  try {
+    const result = convertSxpText(text, { file: entry.path, xendDefaults: defaults });
+    const d = result.domain;
+    if (d) {
+      entry.name = d.name;
+      entry.uuid = d.uuid ?? entry.uuid;
+      entry.type = d.osType;
+      entry.memoryMiB = Math.round(d.memoryKiB / 1024);
+      entry.maxMemoryMiB = Math.round(d.maxMemoryKiB / 1024);
+      entry.vcpus = d.vcpus;
+      entry.autostart = d.autostart;
+      entry.disks = d.disks.map((k): InventoryDisk => ({ target: k.target, device: k.device, source: k.source, mode: k.readonly ? 'r' : k.shareable ? 'w!' : 'w' }));
+      entry.macs = d.nics.map((n) => n.mac?.toLowerCase()).filter((m): m is string => m !== undefined);
+    }
+    for (const w of result.warnings) {
+      problems.push({ code: w.code, severity: w.severity, message: w.message, line: w.line, column: w.column });
+    }
+    if (!result.ok && result.error) {
+      const pos = result.error.position;
+      problems.push({ code: result.error.code, severity: 'error', message: result.error.message, line: pos?.line, column: pos?.column });
+    }
+  } catch (e) {
+    problems.push({ code: C.INTERNAL, severity: 'error', message: `the converter failed unexpectedly: ${(e as Error).message}` });
+  }
+
+  if (entry.uuid !== entry.directoryUuid) {
+    problems.push({
+      code: C.UUID_MISMATCH,
+      severity: 'error',
+      message:
+        (entry.uuid ? `config.sxp says uuid ${entry.uuid} but the directory is ${entry.directoryUuid}` : `config.sxp has no uuid but the directory is ${entry.directoryUuid}`) +
+        '; xend skipped this entry, so it is not a managed domain (a stale copy?). Remove it, or rename the directory to the uuid inside if it is the real domain',
+    });
+  }
+}
+
+function syntaxProblem(e: unknown, text: Buffer): Problem {
+  const err = e instanceof Xend2LibxlError ? e : undefined;
+  const line = err?.position?.line;
+  const column = err?.position?.column;
+  const message = err?.message ?? String(e);
+  if (err?.code === 'SXP_UNEXPECTED_EOF' || endsInsideOpenForm(text.toString('latin1'))) {
+    return {
+      code: C.TRUNCATED,
+      severity: 'error',
+      message: `config.sxp ends inside an open list (truncated: xend was interrupted while rewriting it): ${message}; xend skipped this entry. Restore it from a backup or from \`xm list -l NAME\` output`,
+      line,
+      column,
+    };
+  }
+  return { code: C.SYNTAX, severity: 'error', message: `config.sxp cannot be parsed: ${message}; xend skipped this entry`, line, column };
+}
+
+interface CheckpointInfo {
+  bytes: number;
+  signed: boolean;
+}
+
+async function inspectCheckpoint(file: string): Promise<CheckpointInfo | undefined> {
+  try {
+    const st = await stat(file);
+    const fh = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(CHECKPOINT_SIGNATURE.length);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      return { bytes: st.size, signed: head.subarray(0, bytesRead).toString('latin1') === CHECKPOINT_SIGNATURE };
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { bytes: 0, signed: false };
+  }
+}
+
+function checkpointProblem(name: string, cp: CheckpointInfo): Problem {
+  const size = cp.bytes >= 1 << 20 ? `${Math.round(cp.bytes / (1 << 20))} MiB` : `${cp.bytes} bytes`;
+  const damaged = cp.signed ? '' : ' (it does not start with xend\'s LinuxGuestRecord signature: it may be damaged)';
+  return {
+    code: C.CHECKPOINT,
+    severity: 'warning',
+    message:
+      `xend suspended this domain to checkpoint.chk (${size})${damaged}; libxl cannot resume xend's image format. ` +
+      `Before switching toolstacks run \`xm resume ${name}\` under xend, then shut it down cleanly or live-migrate it; ` +
+      'otherwise it will boot from disk and the suspended memory state is lost (delete checkpoint.chk once you accept that)',
+  };
+}

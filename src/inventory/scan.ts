@@ -1,0 +1,62 @@
+/**
+ * Walk xend's domain store the way xend did at start: every directory under the
+ * root is one managed domain. Bad entries are reported, never fatal; only a
+ * missing or unreadable root stops the inventory.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { XendDefaults } from '../convert/api.js';
+import { Xend2LibxlError } from '../errors.js';
+import { addCrossChecks } from './cross-checks.js';
+import { readEntry } from './read-entry.js';
+import type { Inventory, InventoryEntry, InventorySummary } from './types.js';
+
+export interface ScanOptions {
+  root: string;
+  defaults?: XendDefaults;
+  /** Path of the xend-config.sxp the defaults came from, for the summary. */
+  xendConfig?: string;
+  /** Called after each entry, for progress. */
+  onEntry?: (entry: InventoryEntry, index: number, total: number) => void;
+}
+
+export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
+  let names: string[];
+  try {
+    const dirents = await readdir(opts.root, { withFileTypes: true });
+    // xend only looked at directories; its own temp files and stray notes are not domains.
+    names = dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Xend2LibxlError('XEND_ROOT_UNREADABLE', code === 'ENOENT' ? 'xend domain directory does not exist' : `cannot list xend domain directory: ${(e as Error).message}`, {
+      file: opts.root,
+      hint: 'point --xend-root at the directory holding <uuid>/config.sxp (xend-domains-path in xend-config.sxp, default /var/lib/xend/domains)',
+      cause: e,
+    });
+  }
+
+  const domains: InventoryEntry[] = [];
+  for (const [i, name] of names.entries()) {
+    const entry = await readEntry(path.join(opts.root, name), opts.defaults);
+    domains.push(entry);
+    opts.onEntry?.(entry, i + 1, names.length);
+  }
+  addCrossChecks(domains);
+  return { domains, summary: summarize(domains, opts) };
+}
+
+function summarize(domains: InventoryEntry[], opts: ScanOptions): InventorySummary {
+  const count = (pred: (e: InventoryEntry) => boolean) => domains.filter(pred).length;
+  return {
+    root: opts.root,
+    xendConfig: opts.xendConfig,
+    domains: domains.length,
+    ok: count((e) => e.status === 'ok'),
+    warning: count((e) => e.status === 'warning'),
+    error: count((e) => e.status === 'error'),
+    pv: count((e) => e.type === 'pv'),
+    hvm: count((e) => e.type === 'hvm'),
+    autostart: count((e) => e.autostart === true),
+    suspended: count((e) => e.state === 'suspended'),
+  };
+}
