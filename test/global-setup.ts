@@ -9,7 +9,33 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export default function setup(): void {
+/**
+ * The libvirt rig (test/rig) is started lazily by the integration suites' ensureRig().
+ * This run's session id travels to the workers in the environment; the rig script
+ * records it as owner when this run is the one that started the daemons, so the
+ * teardown stops the rig only then (and only once no other test run still holds a lease).
+ */
+function registerRigSession(): () => void {
+  const session = `vitest-${process.pid}-${Date.now()}`;
+  process.env.XEND2LIBXL_RIG_SESSION = session;
+  process.env.XEND2LIBXL_RIG_SESSION_PID = String(process.pid);
+  return () => {
+    if (process.env.XEND2LIBXL_SKIP_LIBVIRT === '1' || process.getuid?.() !== 0) return;
+    try {
+      execFileSync('/bin/bash', [path.join(root, 'test/rig/libvirt-rig.sh'), 'release', session], { stdio: 'pipe', timeout: 120_000 });
+    } catch (e) {
+      process.stderr.write(`libvirt rig teardown failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}\n`);
+    }
+  };
+}
+
+export default function setup(): () => void {
+  const teardown = registerRigSession();
+  buildDist();
+  return teardown;
+}
+
+function buildDist(): void {
   if (process.env.XEND2LIBXL_NO_BUILD === '1') return;
   try {
     execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {

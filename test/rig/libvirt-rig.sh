@@ -1,0 +1,269 @@
+#!/bin/bash
+# libvirt-rig.sh — two real libvirtd "hosts" (h1, h2) on one machine for integration tests.
+#
+#   install   apt-get the packages if missing, create the libvirt-qemu user/group, build the tiny guest
+#   start     install if needed, start h1 and h2, probe QEMU capabilities; idempotent
+#   stop      destroy running guests, stop both daemons and leftover QEMUs, by PID
+#   status    PIDs, URIs and `virsh list --all` per host; exit 0 only when both run
+#   env       KEY='value' lines (RIG_DIR, RIG_GUEST_KERNEL, RIG_H1_URI, RIG_H1_TCP_URI, RIG_H1_TEST_URI, ...)
+#   release SESSION   drop SESSION's lease; stop the rig if SESSION started it and no live lease remains
+#
+# Each host is a libvirtd in its own mount+UTS namespace (hostname hN) with private /etc/libvirt,
+# /run/libvirt, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt bind-mounted from
+# $RIG_DIR/hN, its own host_uuid (libvirt refuses to migrate to "itself" otherwise), a unix socket
+# and TCP on 127.0.0.1N:16509 with auth none (loopback only), and a hosts file mapping hN so that
+# p2p migration finds the peer by the hostname it reports. Root only; no systemd needed.
+#
+# State lives in $XEND2LIBXL_RIG_DIR (default /tmp/xend2libxl-rig). Every command that changes
+# state holds an exclusive flock on $RIG_DIR/lock, so concurrent test workers can all call `start`.
+# With XEND2LIBXL_RIG_SESSION set (the test runner's id), `start` records a lease for that session
+# and, when this call started the daemons, the session as owner; `release` uses both.
+set -uo pipefail
+
+RIG_DIR=${XEND2LIBXL_RIG_DIR:-/tmp/xend2libxl-rig}
+HERE=$(cd "$(dirname "$0")" && pwd)
+GUEST_KERNEL=$RIG_DIR/tinyguest.elf
+HOSTS="1 2"
+PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils"
+VIRSH="timeout 60 virsh -q"   # virsh can hang; never call it without a timeout
+
+say()  { echo "[rig] $*" >&2; }
+die()  { say "error: $*"; exit 1; }
+
+host_dir()      { echo "$RIG_DIR/h$1"; }
+host_ip()       { echo "127.0.0.$((10 + $1))"; }
+host_sock()     { echo "$(host_dir "$1")/sock/libvirt-sock"; }
+host_uri()      { echo "qemu+unix:///system?socket=$(host_sock "$1")"; }
+host_tcp_uri()  { echo "qemu+tcp://$(host_ip "$1")/system"; }
+host_test_uri() { echo "test+unix:///default?socket=$(host_sock "$1")"; }
+host_pid()      { cat "$(host_dir "$1")/libvirtd.pid" 2>/dev/null; }
+host_alive()    { local p; p=$(host_pid "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ -S "$(host_sock "$1")" ]; }
+
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (libvirtd, namespaces and bind mounts need it)"; }
+
+with_lock() {
+  mkdir -p "$RIG_DIR" || die "cannot create $RIG_DIR"
+  chmod 0755 "$RIG_DIR"
+  exec 9>"$RIG_DIR/lock"
+  flock -w 600 9 || die "timed out waiting for $RIG_DIR/lock"
+  "$@"
+}
+
+# ---------------------------------------------------------------- install
+packages_missing() {
+  local p missing=""
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+  done
+  echo "$missing"
+}
+
+do_install() {
+  need_root
+  local missing; missing=$(packages_missing)
+  if [ -n "$missing" ]; then
+    command -v apt-get >/dev/null || die "missing packages:$missing (and no apt-get to install them)"
+    say "installing:$missing"
+    # Not libvirt-daemon-system: it drags in systemd and polkit, which this rig does without.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES >"$RIG_DIR/apt.log" 2>&1 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update >>"$RIG_DIR/apt.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES >>"$RIG_DIR/apt.log" 2>&1; } ||
+      die "apt-get install failed, see $RIG_DIR/apt.log"
+  fi
+  # The qemu driver resolves its compiled-in default user 'libvirt-qemu' before it reads qemu.conf.
+  getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu || die "groupadd libvirt-qemu failed"
+  getent passwd libvirt-qemu >/dev/null ||
+    useradd --system -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu || die "useradd libvirt-qemu failed"
+  build_guest
+}
+
+build_guest() {
+  # Rebuild when any source is newer than the kernel (the sources live in the repo, the kernel in RIG_DIR).
+  if [ -f "$GUEST_KERNEL" ] && [ -z "$(find "$HERE/tinyguest" -newer "$GUEST_KERNEL" -type f)" ]; then return 0; fi
+  sh "$HERE/tinyguest/build.sh" "$GUEST_KERNEL" >"$RIG_DIR/guest-build.log" 2>&1 ||
+    { cat "$RIG_DIR/guest-build.log" >&2; die "building the tiny guest failed"; }
+  say "built $GUEST_KERNEL"
+}
+
+# ---------------------------------------------------------------- start
+write_host_config() {
+  local n=$1 d; d=$(host_dir "$1")
+  mkdir -p "$d"/{etc,run,lib,log,cache,sock}
+  cat >"$d/etc/libvirtd.conf" <<EOF
+unix_sock_dir = "$d/sock"
+unix_sock_rw_perms = "0770"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$(host_ip "$n")"
+tcp_port = "16509"
+auth_tcp = "none"
+host_uuid = "$(printf 'e5d21b00-0000-4000-8000-%012d' "$n")"
+log_outputs = "3:file:$d/libvirtd.log"
+EOF
+  # Root QEMU without a security driver: the rig has no SELinux/AppArmor profiles and no virtlogd.
+  # Migration ports differ per host so h1 -> h2 and h2 -> h1 never collide.
+  cat >"$d/etc/qemu.conf" <<EOF
+user = "root"
+group = "root"
+dynamic_ownership = 0
+security_driver = "none"
+stdio_handler = "file"
+migration_port_min = $((49152 + n * 100))
+migration_port_max = $((49152 + n * 100 + 49))
+EOF
+}
+
+write_hosts_file() {
+  local n
+  { grep -v -E '[[:space:]]h[0-9]+$' /etc/hosts; for n in $HOSTS; do echo "$(host_ip "$n") h$n"; done; } >"$RIG_DIR/hosts.tmp"
+  mv -f "$RIG_DIR/hosts.tmp" "$RIG_DIR/hosts"
+}
+
+port_taken_by_other() {   # ip -> 0 when something that is not our daemon listens on ip:16509
+  local ip=$1
+  command -v ss >/dev/null || return 1
+  ss -ltnH "src $ip:16509" 2>/dev/null | grep -q . || ss -ltnH "src 0.0.0.0:16509" 2>/dev/null | grep -q .
+}
+
+start_host() {
+  local n=$1 d pid i; d=$(host_dir "$1")
+  if host_alive "$n"; then return 0; fi
+  # A dead daemon's leftovers: stop cleans up its QEMUs and pidfile before we start over.
+  [ -f "$d/libvirtd.pid" ] && stop_host "$n"
+  port_taken_by_other "$(host_ip "$n")" &&
+    die "port $(host_ip "$n"):16509 is taken by another process (another libvirt lab running? stop it first)"
+  write_host_config "$n"
+  mkdir -p /etc/libvirt /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt
+  rm -f "$d"/sock/libvirt-sock*
+  : >"$d/libvirtd.log"
+  # setsid: the daemon must outlive the test worker that happened to start it.
+  setsid unshare --mount --uts --propagation private -- /bin/sh -c '
+    set -e
+    d=$1 hosts=$2
+    hostname "$3"
+    mount --bind "$d/etc" /etc/libvirt
+    mount --bind "$d/run" /run/libvirt
+    mount --bind "$d/lib" /var/lib/libvirt
+    mount --bind "$d/log" /var/log/libvirt
+    mount --bind "$d/cache" /var/cache/libvirt
+    mount --bind "$hosts" /etc/hosts
+    exec /usr/sbin/libvirtd --listen -f "$d/etc/libvirtd.conf" -p "$d/libvirtd.pid"
+  ' rig-h"$n" "$d" "$RIG_DIR/hosts" "h$n" >"$d/daemon.out" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$d/libvirtd.pid"   # setsid, unshare and sh all exec: this is libvirtd's PID
+  for i in $(seq 1 150); do
+    [ -S "$(host_sock "$n")" ] && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$d/daemon.out" >&2; grep -E ' error ' "$d/libvirtd.log" | tail -5 >&2
+      rm -f "$d/libvirtd.pid"
+      die "libvirtd for h$n exited during startup"
+    fi
+    sleep 0.1
+  done
+  [ -S "$(host_sock "$n")" ] || die "h$n: no socket after 15 s (see $d/libvirtd.log)"
+  say "h$n up: pid $pid, $(host_uri "$n"), $(host_tcp_uri "$n")"
+}
+
+do_start() {
+  do_install
+  write_hosts_file
+  local n started="" pids=""
+  for n in $HOSTS; do
+    host_alive "$n" || started="$started h$n"
+    start_host "$n"
+  done
+  if [ -n "$started" ]; then
+    # The first qemu:///system connection probes QEMU (~8 s); pay it now, in parallel, not inside a test.
+    for n in $HOSTS; do $VIRSH -c "$(host_uri "$n")" domcapabilities --virttype qemu >/dev/null 9>&- & pids="$pids $!"; done
+    # shellcheck disable=SC2086
+    wait $pids || die "capabilities probe failed (see $RIG_DIR/h*/libvirtd.log)"
+    [ -n "${XEND2LIBXL_RIG_SESSION:-}" ] && echo "$XEND2LIBXL_RIG_SESSION" >"$RIG_DIR/owner"
+  fi
+  if [ -n "${XEND2LIBXL_RIG_SESSION:-}" ]; then
+    mkdir -p "$RIG_DIR/leases"
+    echo "${XEND2LIBXL_RIG_SESSION_PID:-$PPID}" >"$RIG_DIR/leases/$XEND2LIBXL_RIG_SESSION"
+  fi
+}
+
+# ---------------------------------------------------------------- stop
+stop_host() {
+  local n=$1 d pid dom f i; d=$(host_dir "$1")
+  if host_alive "$n"; then
+    for dom in $($VIRSH -c "$(host_uri "$n")" list --uuid 2>/dev/null); do
+      $VIRSH -c "$(host_uri "$n")" destroy "$dom" >/dev/null 2>&1
+    done
+  fi
+  pid=$(host_pid "$n")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q libvirtd "/proc/$pid/comm" 2>/dev/null; then
+    kill -TERM "$pid"
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { say "h$n: libvirtd $pid ignored SIGTERM, killing"; kill -KILL "$pid"; }
+  fi
+  rm -f "$d/libvirtd.pid"
+  # QEMU outlives libvirtd by design: end the ones this host's pidfiles name, and only QEMUs.
+  for f in "$d"/run/qemu/*.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f" 2>/dev/null)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q qemu "/proc/$pid/comm" 2>/dev/null; then
+      say "h$n: killing leftover QEMU $pid"
+      kill -KILL "$pid"
+    fi
+    rm -f "$f"
+  done
+  say "h$n stopped"
+}
+
+do_stop() {
+  local n
+  for n in $HOSTS; do stop_host "$n"; done
+  rm -f "$RIG_DIR/owner"
+  rm -rf "$RIG_DIR/leases"
+}
+
+do_release() {
+  local session=${1:?usage: release SESSION} f pid live=0
+  rm -f "$RIG_DIR/leases/$session"
+  for f in "$RIG_DIR"/leases/*; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f"); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then live=1; else rm -f "$f"; fi
+  done
+  if [ "$(cat "$RIG_DIR/owner" 2>/dev/null)" = "$session" ]; then
+    if [ $live = 0 ]; then do_stop; else echo handed-off >"$RIG_DIR/owner"; say "rig still in use by another run; left running"; fi
+  elif [ "$(cat "$RIG_DIR/owner" 2>/dev/null)" = handed-off ] && [ $live = 0 ]; then
+    do_stop
+  fi
+}
+
+# ---------------------------------------------------------------- status / env
+do_status() {
+  local n rc=0
+  for n in $HOSTS; do
+    if host_alive "$n"; then echo "h$n running pid=$(host_pid "$n") $(host_uri "$n") $(host_tcp_uri "$n")"
+    else echo "h$n stopped"; rc=3; fi
+    host_alive "$n" && $VIRSH -c "$(host_uri "$n")" list --all 2>&1 | sed 's/^/    /'
+  done
+  return $rc
+}
+
+do_env() {
+  local n
+  echo "RIG_DIR='$RIG_DIR'"
+  echo "RIG_GUEST_KERNEL='$GUEST_KERNEL'"
+  for n in $HOSTS; do
+    echo "RIG_H${n}_URI='$(host_uri "$n")'"
+    echo "RIG_H${n}_TCP_URI='$(host_tcp_uri "$n")'"
+    echo "RIG_H${n}_TEST_URI='$(host_test_uri "$n")'"
+  done
+}
+
+case "${1:-}" in
+  install) need_root; with_lock do_install ;;
+  start)   need_root; with_lock do_start ;;
+  stop)    need_root; with_lock do_stop ;;
+  release) need_root; [ -d "$RIG_DIR" ] || exit 0; with_lock do_release "${2:-}" ;;
+  status)  do_status ;;
+  env)     do_env ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+esac
