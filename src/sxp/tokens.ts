@@ -11,12 +11,15 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\n\v\f
 /** `#` to end of line (LF only, as in xend), also in the middle of an unquoted atom. */
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 
+/** Category of the three atom-producing tokens, so the grammar has one scalar alternative. */
+export const Scalar = createToken({ name: 'Scalar', pattern: Lexer.NA });
+
 export const LParen = createToken({ name: 'LParen', pattern: '(' });
 export const RParen = createToken({ name: 'RParen', pattern: ')' });
 
 /** A quoted string closed by the same quote; backslash escapes anything (decoded later). */
-export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: /'(?:[^'\\]|\\[^])*'/, line_breaks: true });
-export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: /"(?:[^"\\]|\\[^])*"/, line_breaks: true });
+export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: /'(?:[^'\\]|\\[^])*'/, line_breaks: true, categories: [Scalar] });
+export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: /"(?:[^"\\]|\\[^])*"/, line_breaks: true, categories: [Scalar] });
 
 /**
  * A quote that is never closed swallows the rest of the input. Matched only
@@ -29,7 +32,7 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
  * may start one), runs until whitespace, `#` or a separator `{}()<>[];`.
  * Quotes, backslashes and non-ASCII inside an atom are kept verbatim.
  */
-export const Atom = createToken({ name: 'Atom', pattern: /[!$-&*-~][^ \t\n\v\f\r#(){}<>[\];]*/ });
+export const Atom = createToken({ name: 'Atom', pattern: /[!$-&*-~][^ \t\n\v\f\r#(){}<>[\];]*/, categories: [Scalar] });
 
 /** Ctrl-D (EOT) at the start of a token: end of text at top level, "unexpected EOF" inside a list. */
 export const EndOfText = createToken({ name: 'EndOfText', pattern: '\x04' });
@@ -43,6 +46,7 @@ export const InvalidCharacter = createToken({
 /** Order matters: the closed string forms must be tried before the unterminated one. */
 export const allTokens: TokenType[] = [
   WhiteSpace,
+  Scalar,
   Comment,
   LParen,
   RParen,
