@@ -1,24 +1,46 @@
 import { Xend2LibxlError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { palette, shouldUseColor } from '../ui/color.js';
 
 /**
- * Print an error the way field tools do and pick the exit code:
- * `FILE:LINE:COL: error: MESSAGE` for errors with a source position,
- * `xend2libxl: error: MESSAGE` otherwise, then an optional `hint:` line.
- * Stack traces only with --debug.
+ * Print an error the way field tools (virsh, virt-v2v, xl) do and pick the exit code:
+ *
+ *   xend2libxl: error: unterminated string (/var/lib/xend/domains/…/config.sxp:12:7)
+ *   hint: the file is truncated; restore it from backup or re-run with --skip-broken
+ *
+ * What first, then where (file:line:col, or file), then what to do.
+ * Stack traces only with --debug. Colour follows NO_COLOR/FORCE_COLOR/--no-color.
  */
-export function reportError(err: unknown, ctx: CliContext, debug: boolean): number {
+export function reportError(err: unknown, ctx: CliContext, debug: boolean, color?: boolean): number {
+  const c = palette(shouldUseColor({ env: ctx.env, stream: ctx.stderr, flag: color }));
+  const say = (what: string, where?: string, hint?: string) => {
+    ctx.stderr.write(`xend2libxl: ${c.red(c.bold('error:'))} ${what}${where ? ` (${where})` : ''}\n`);
+    if (hint) ctx.stderr.write(`${c.cyan('hint:')} ${hint}\n`);
+  };
+  if (isPromptCancel(err)) {
+    // Ctrl-C at a prompt: nothing was started, so nothing needs undoing.
+    ctx.stderr.write('xend2libxl: cancelled; nothing was changed\n');
+    return EXIT.INTERRUPTED;
+  }
   if (err instanceof Xend2LibxlError) {
-    const where = err.file && err.position ? `${err.file}:${err.position.line}:${err.position.column}: ` : err.file ? `${err.file}: ` : 'xend2libxl: ';
-    ctx.stderr.write(`${where}error: ${err.message}\n`);
-    if (err.hint) ctx.stderr.write(`hint: ${err.hint}\n`);
+    const where = err.file && err.position ? `${err.file}:${err.position.line}:${err.position.column}` : err.file;
+    say(err.message, where, err.hint);
     if (debug && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;
   }
   const message = err instanceof Error ? err.message : String(err);
-  ctx.stderr.write(`xend2libxl: error: ${message}\n`);
-  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
-  else ctx.stderr.write('hint: this is unexpected; re-run with --debug and report it\n');
+  const syscall = err as NodeJS.ErrnoException;
+  // Node fs errors carry the path; show it as the "where" rather than inside the message.
+  const where = typeof syscall?.path === 'string' && !message.includes(syscall.path) ? syscall.path : undefined;
+  if (debug && err instanceof Error && err.stack) {
+    say(message, where);
+    ctx.stderr.write(`${err.stack}\n`);
+  } else say(message, where, 'this is unexpected; re-run with --debug and report it');
   return EXIT.FAILED;
+}
+
+/** @inquirer/prompts rejects with these on Ctrl-C / abort; matched by name so the CLI need not load inquirer. */
+export function isPromptCancel(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
 }

@@ -1,14 +1,14 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { Xend2LibxlError } from '../../errors.js';
+import { bashCompletion, zshCompletion } from '../../ui/completion-script.js';
 
-// Placeholder until the command's issue lands; it refuses loudly rather than pretending.
-export function registerCompletion(program: Command, _ctx: CliContext): void {
+/** `xend2libxl completion bash|zsh`: print a completion script built from the current command tree. */
+export function registerCompletion(program: Command, ctx: CliContext): void {
   program
     .command('completion')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new Xend2LibxlError('NOT_IMPLEMENTED', 'the completion command is not implemented yet');
+    .description('print a shell completion script (bash or zsh) for every command and flag')
+    .addArgument(new Argument('<shell>', 'the shell to generate for').choices(['bash', 'zsh']))
+    .action((shell: 'bash' | 'zsh') => {
+      ctx.stdout.write(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
     });
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { reportError } from '../../src/cli/report-error.js';
+import { UsageError, Xend2LibxlError } from '../../src/errors.js';
+
+function ctx(env: NodeJS.ProcessEnv = {}, tty = false) {
+  let err = '';
+  const c: CliContext = { stdout: { write: () => 0 }, stderr: { write: (s: string) => (err += s), isTTY: tty }, env, cwd: '/', exitCode: 0 };
+  return { c, err: () => err };
+}
+
+describe('reportError', () => {
+  it('says what, then where (file:line:col), then a hint; exit 1', () => {
+    const { c, err } = ctx();
+    const e = new Xend2LibxlError('SXP_UNTERMINATED_STRING', 'unterminated string', {
+      file: '/var/lib/xend/domains/abc/config.sxp',
+      position: { line: 12, column: 7, offset: 200 },
+      hint: 'the file looks truncated; restore it from a backup',
+    });
+    expect(reportError(e, c, false)).toBe(1);
+    expect(err()).toBe(
+      'xend2libxl: error: unterminated string (/var/lib/xend/domains/abc/config.sxp:12:7)\nhint: the file looks truncated; restore it from a backup\n',
+    );
+  });
+
+  it('usage errors exit 2 and carry no stack without --debug', () => {
+    const { c, err } = ctx();
+    expect(reportError(new UsageError('--parallel must be between 1 and 64, got 0', 'try --parallel 4'), c, false)).toBe(2);
+    expect(err()).toBe('xend2libxl: error: --parallel must be between 1 and 64, got 0\nhint: try --parallel 4\n');
+  });
+
+  it('unexpected errors: where from the errno path, a report hint, stack only with --debug', () => {
+    const e = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES', path: '/root/backup' });
+    const plain = ctx();
+    reportError(e, plain.c, false);
+    expect(plain.err()).toBe('xend2libxl: error: EACCES: permission denied (/root/backup)\nhint: this is unexpected; re-run with --debug and report it\n');
+    const debug = ctx();
+    reportError(e, debug.c, true);
+    expect(debug.err()).toMatch(/^xend2libxl: error: EACCES: permission denied \(\/root\/backup\)\nError: EACCES[^\n]*\n\s+at /);
+  });
+
+  it('Ctrl-C at a prompt exits 130 saying nothing changed', () => {
+    const { c, err } = ctx();
+    const e = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    expect(reportError(e, c, false)).toBe(130);
+    expect(err()).toBe('xend2libxl: cancelled; nothing was changed\n');
+  });
+
+  it('colours "error:" on a TTY unless NO_COLOR or --no-color', () => {
+    const tty = ctx({}, true);
+    reportError(new UsageError('bad'), tty.c, false);
+    expect(tty.err()).toContain('\x1b[31m');
+    const noColor = ctx({ NO_COLOR: '1' }, true);
+    reportError(new UsageError('bad'), noColor.c, false);
+    expect(noColor.err()).not.toContain('\x1b[');
+    const flag = ctx({}, true);
+    reportError(new UsageError('bad'), flag.c, false, false);
+    expect(flag.err()).not.toContain('\x1b[');
+  });
+});
