@@ -116,7 +116,11 @@ class Finisher {
     if (r.ok && r.xml !== undefined && this.opts.validate) {
       const invalid = await this.opts
         .validate(r.xml, r.source)
-        .catch((e: Error): ReportedError => ({ code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` }));
+        .catch((e: Error): ReportedError => {
+          // A missing validator is the environment's problem, not this input's: stop the batch.
+          if (e instanceof Xend2LibxlError) throw e;
+          return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
+        });
       if (invalid) fail(r, invalid);
     }
     this.complete(r);

@@ -1,14 +1,38 @@
+/**
+ * `xend2libxl inventory`: what xend manages on this host and what will break.
+ * The scanner is loaded only when the command runs, so `--help` stays fast.
+ */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { Xend2LibxlError } from '../../errors.js';
+import { addOptions, type OptionSpec } from '../option-spec.js';
 
-// Placeholder until the command's issue lands; it refuses loudly rather than pretending.
-export function registerInventory(program: Command, _ctx: CliContext): void {
-  program
+export interface InventoryCliOptions {
+  xendRoot?: string;
+  xendConfig?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export const inventoryOptionSpecs: OptionSpec[] = [
+  { key: 'xendRoot', flags: '--xend-root <dir>', description: "xend's domain store (default: xend-domains-path from xend-config.sxp, else /var/lib/xend/domains)" },
+  { key: 'xendConfig', flags: '--xend-config <file>', description: "xend's daemon settings for the defaults it applied (default: $XEND_CONFIG or /etc/xen/xend-config.sxp when present)" },
+  { key: 'json', flags: '--json', description: 'print {domains, summary} as JSON on stdout', default: false },
+  { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines', default: false },
+];
+
+export function registerInventory(program: Command, ctx: CliContext): void {
+  const cmd = program
     .command('inventory')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new Xend2LibxlError('NOT_IMPLEMENTED', 'the inventory command is not implemented yet');
-    });
+    .summary('list xend-managed domains and what will break')
+    .description(
+      "Read every <uuid>/config.sxp under xend's domain store and report name, uuid, type, memory, vCPUs,\n" +
+        'disks, autostart and problems (uuid/directory mismatch, suspended by xend, unreadable or truncated\n' +
+        'files, shared writable disks, duplicate names/uuids/MACs, conversion warnings). Exit 1 when any\n' +
+        'entry has an error.',
+    );
+  addOptions(cmd, inventoryOptionSpecs);
+  cmd.action(async (opts: InventoryCliOptions) => {
+    const { runInventoryCommand } = await import('./inventory-run.js');
+    ctx.exitCode = await runInventoryCommand(opts, ctx);
+  });
 }

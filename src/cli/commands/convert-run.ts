@@ -1,0 +1,127 @@
+/**
+ * The convert command's body, loaded on demand: options → runBatch → stdout
+ * (XML or the JSON report), stderr (diagnostics, progress, summary), JUnit file
+ * and exit code.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { countInputs } from '../../batch/find-inputs.js';
+import { diagnosticLines } from '../../batch/diagnostic-lines.js';
+import { JsonReportWriter } from '../../batch/json-report.js';
+import { JUnitWriter } from '../../batch/junit.js';
+import { runBatch, type BatchOptions } from '../../batch/run-batch.js';
+import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from '../../batch/types.js';
+import { Xend2LibxlError, UsageError } from '../../errors.js';
+import { loadXendConfig } from '../../inventory/xend-config.js';
+import { createReporter } from '../../ui/reporter.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { ConvertCliOptions } from './convert.js';
+
+export async function runConvertCommand(inputs: string[], opts: ConvertCliOptions, ctx: CliContext): Promise<number> {
+  const toStdout = opts.outDir === undefined && !opts.json;
+  if (toStdout && (inputs.length > 1 || (await isDirectory(ctx, inputs[0])))) {
+    throw new UsageError('several inputs need an output directory', 'add -o OUTDIR (one <name>.xml per domain), or --json for one report with every XML');
+  }
+  const xendDefaults = opts.xendConfig ? (await loadXendConfig(path.resolve(ctx.cwd, opts.xendConfig)))?.defaults : undefined;
+  const validate = opts.validate ? await schemaValidator() : undefined;
+  const reporter = createReporter(ctx, { quiet: opts.quiet, json: opts.json });
+
+  const json = opts.json ? new JsonReportWriter(ctx.stdout) : undefined;
+  const junit = opts.junit ? new JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
+  const showProgress = opts.outDir !== undefined && !opts.quiet && !opts.json;
+  const total = showProgress ? await countInputs(inputs, ctx.cwd) : undefined;
+  const progress = showProgress ? reporter.progress('converting', total) : undefined;
+  const startedAt = performance.now();
+
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const batch: BatchOptions = {
+    inputs,
+    cwd: ctx.cwd,
+    outDir: opts.outDir,
+    force: opts.force,
+    strict: opts.strict,
+    jobs: opts.jobs,
+    xendDefaults,
+    validate,
+    signal: abort.signal,
+    onResult: (r) => {
+      printDiagnostics(ctx, r, opts.quiet);
+      if (toStdout && r.ok && r.xml !== undefined) ctx.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
+      json?.add(r);
+      junit?.add(r);
+    },
+    onProgress: (done, threads) => {
+      const secs = (performance.now() - startedAt) / 1000;
+      progress?.update(done, `${Math.round(done / Math.max(secs, 0.001))} files/s${threads ? `, ${threads} threads` : ''}`);
+    },
+  };
+
+  let summary: BatchSummary;
+  try {
+    summary = await runBatch(batch);
+  } catch (e) {
+    progress?.fail();
+    junit?.abort();
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    reporter.close();
+  }
+
+  json?.finish(summary);
+  junit?.finish(summary);
+  if (summary.inputs === 0) {
+    throw new Xend2LibxlError('NO_INPUTS', `no config.sxp or *.sxp files found in ${inputs.join(', ')}`, {
+      hint: 'point convert at xend\'s domain directory (/var/lib/xend/domains) or at the config files themselves',
+    });
+  }
+  const line = summaryLine(summary, opts.outDir);
+  if (summary.failed || summary.interrupted) progress?.fail(line);
+  else progress?.done(line);
+  if (!progress && !toStdout && !opts.quiet && !opts.json) reporter.info(line);
+
+  if (summary.interrupted) return EXIT.INTERRUPTED;
+  return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
+}
+
+function printDiagnostics(ctx: CliContext, r: InputResult, quiet: boolean): void {
+  const lines = diagnosticLines(r);
+  // --quiet keeps errors: a CI log must always say why it failed.
+  const shown = quiet ? lines.filter((l) => !/: warning\[/.test(l)) : lines;
+  if (shown.length) ctx.stderr.write(shown.join('\n') + '\n');
+}
+
+export function summaryLine(s: BatchSummary, outDir: string | undefined): string {
+  const secs = s.durationMs / 1000;
+  const rate = secs > 0 ? `, ${Math.round(s.inputs / secs)} files/s` : '';
+  const where = outDir !== undefined ? `; wrote ${s.written} file${s.written === 1 ? '' : 's'} to ${outDir}` : '';
+  const stop = s.interrupted ? ' (interrupted: the remaining inputs were not converted)' : '';
+  return `converted ${s.converted} of ${s.inputs} inputs: ${s.withWarnings} with warnings, ${s.failed} failed${where} (${secs.toFixed(1)} s${rate})${stop}`;
+}
+
+async function isDirectory(ctx: CliContext, p: string | undefined): Promise<boolean> {
+  if (p === undefined) return false;
+  return (await stat(path.resolve(ctx.cwd, p)).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+interface SchemaModule {
+  validateDomainXml(xml: string): Promise<{ ok: boolean; errors: unknown[] }>;
+}
+
+/** --validate: libvirt's domain schema through the converter's validator (xmllint / virt-xml-validate). */
+async function schemaValidator(): Promise<(xml: string, source: string) => Promise<ReportedError | undefined>> {
+  const specifier = '../../convert/validate-schema.js';
+  const mod = (await import(specifier)) as SchemaModule;
+  return async (xml) => {
+    const r = await mod.validateDomainXml(xml);
+    if (r.ok) return undefined;
+    const detail = r.errors.map((e) => (typeof e === 'string' ? e : (e as { message?: string }).message ?? JSON.stringify(e))).join('; ');
+    return { code: BATCH_CODES.SCHEMA_INVALID, message: `the converted XML does not match libvirt's domain schema: ${detail}`, hint: 'this is a converter bug; please report it with the input file' };
+  };
+}

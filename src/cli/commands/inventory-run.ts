@@ -1,0 +1,59 @@
+/** The inventory command's body, loaded on demand. */
+import path from 'node:path';
+import { formatInventoryTable, summaryLine } from '../../inventory/format-table.js';
+import { scanXendRoot } from '../../inventory/scan.js';
+import type { Inventory, InventoryEntry } from '../../inventory/types.js';
+import { DEFAULT_DOMAINS_PATH, loadXendConfig } from '../../inventory/xend-config.js';
+import { createReporter } from '../../ui/reporter.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { InventoryCliOptions } from './inventory.js';
+
+export async function runInventoryCommand(opts: InventoryCliOptions, ctx: CliContext): Promise<number> {
+  // Like xend itself, honour $XEND_CONFIG when no file is named.
+  const configArg = opts.xendConfig ?? ctx.env.XEND_CONFIG;
+  const xendConfig = await loadXendConfig(configArg === undefined ? undefined : path.resolve(ctx.cwd, configArg));
+  const root = opts.xendRoot !== undefined ? path.resolve(ctx.cwd, opts.xendRoot) : (xendConfig?.domainsPath ?? DEFAULT_DOMAINS_PATH);
+
+  const reporter = createReporter(ctx, { quiet: opts.quiet, json: opts.json });
+  const progress = reporter.progress(`reading ${root}`);
+  let inv: Inventory;
+  try {
+    inv = await scanXendRoot({
+      root,
+      defaults: xendConfig?.defaults,
+      xendConfig: xendConfig?.file,
+      onEntry: (_e, i, total) => progress.update(i, `of ${total}`),
+    });
+  } catch (e) {
+    progress.fail();
+    reporter.close();
+    throw e;
+  }
+  progress.done(summaryLine(inv));
+  reporter.close();
+
+  ctx.stdout.write(opts.json ? `${JSON.stringify({ domains: inv.domains.map(jsonEntry), summary: inv.summary }, null, 2)}\n` : formatInventoryTable(inv));
+  return inv.summary.error > 0 ? EXIT.FAILED : EXIT.OK;
+}
+
+/** Key order for readers of the JSON: identity and verdict first. */
+function jsonEntry(e: InventoryEntry) {
+  return {
+    path: e.path,
+    uuid: e.uuid ?? null,
+    name: e.name ?? null,
+    status: e.status,
+    problems: e.problems,
+    directoryUuid: e.directoryUuid,
+    type: e.type ?? null,
+    memoryMiB: e.memoryMiB ?? null,
+    maxMemoryMiB: e.maxMemoryMiB ?? null,
+    vcpus: e.vcpus ?? null,
+    autostart: e.autostart ?? null,
+    state: e.state,
+    checkpointBytes: e.checkpointBytes ?? null,
+    disks: e.disks,
+    macs: e.macs,
+  };
+}
