@@ -54,6 +54,11 @@ export interface ExecFileRunnerOptions {
   env?: NodeJS.ProcessEnv;
   /** Observer for every finished call (the CLI's `--log-file` hooks in here). */
   onFinish?: (r: VirshResult) => void;
+  /**
+   * Start each virsh in its own process group, so a terminal Ctrl-C reaches only
+   * our process: migrate/evacuate must keep running virsh while they cancel cleanly.
+   */
+  detached?: boolean;
 }
 
 export function execFileRunner(opts: ExecFileRunnerOptions = {}): VirshRunner {
@@ -66,6 +71,7 @@ export function execFileRunner(opts: ExecFileRunnerOptions = {}): VirshRunner {
         env: { ...process.env, ...opts.env, LC_ALL: 'C', LANG: 'C' },
         stdio: ['ignore', 'pipe', 'pipe'],
         shell: false,
+        detached: opts.detached ?? false,
       });
       let stdout = '';
       let stderr = '';

@@ -1,0 +1,121 @@
+/**
+ * How migrate/evacuate show what happens: progress bars / plain lines through the
+ * shared Reporter on stderr, or JSON lines on stdout with --json; the per-domain
+ * summary goes to stdout (it is the command's result).
+ */
+import type { CliContext } from '../context.js';
+import { createReporter, type ProgressHandle } from '../../ui/reporter.js';
+import type { JobEvent, JobResult } from '../../migrate/events.js';
+import type { Check, DomainPreflight } from '../../migrate/preflight.js';
+import { describeProgress } from '../../migrate/progress.js';
+import { describeEnd } from '../../migrate/reconcile.js';
+
+export interface MigrationView {
+  event(e: JobEvent): void;
+  warn(message: string): void;
+  checks(scope: string, checks: Check[]): void;
+  plan(opts: { from: string; to: string; parallel: number }, preflights: DomainPreflight[]): void;
+  summary(results: JobResult[]): void;
+  close(): void;
+}
+
+const MARK: Record<Check['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+
+/** Plain-language outcome of one job, used by the summary and JSON results. */
+export function outcomeOf(r: JobResult): { status: 'migrated' | 'stayed' | 'not-started' | 'failed'; where: string; reason: string } {
+  if (r.notStarted) return { status: 'not-started', where: 'source', reason: r.notStarted };
+  const end = r.reconcile?.end ?? 'unknown';
+  const why = r.cancelled === 'signal' ? 'cancelled by signal' : r.cancelled === 'timeout' ? 'completion timeout' : r.migrateError ?? '';
+  if (end === 'moved') return { status: 'migrated', where: 'destination', reason: r.cancelled ? `completed before the cancel took effect` : '' };
+  if (end === 'stayed') return { status: 'stayed', where: 'source', reason: why || 'migration did not complete' };
+  return { status: 'failed', where: end, reason: [describeEnd(r.reconcile!), ...(r.reconcile?.problems ?? []), why].filter(Boolean).join('; ') };
+}
+
+export function createMigrationView(ctx: CliContext, o: { json: boolean; quiet: boolean; verbose: boolean }): MigrationView {
+  const reporter = createReporter(ctx, { json: o.json, quiet: o.quiet, verbose: o.verbose });
+  const bars = new Map<string, { handle: ProgressHandle; measured: boolean }>();
+  const json = (obj: Record<string, unknown>) => ctx.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...obj })}\n`);
+
+  const bar = (domain: string, measured: boolean) => {
+    let b = bars.get(domain);
+    if (!b || b.measured !== measured) {
+      b = { handle: reporter.progress(`${domain}`, measured ? 100 : undefined), measured };
+      bars.set(domain, b);
+    }
+    return b.handle;
+  };
+
+  return {
+    event(e) {
+      if (o.json) {
+        if (e.type === 'progress') json({ event: 'progress', domain: e.domain, ...e.progress, percent: e.progress.percent ?? null });
+        else json({ event: e.type, ...e });
+        return;
+      }
+      switch (e.type) {
+        case 'phase':
+          if (e.phase === 'done') return;
+          reporter.info(`${e.domain}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
+          return;
+        case 'progress': {
+          const p = e.progress;
+          const measured = p.mode === 'measured';
+          bar(e.domain, measured).update(measured ? Math.floor(p.percent ?? 0) : Math.floor(p.elapsedMs / 1000), describeProgress(p));
+          return;
+        }
+        case 'warning':
+          reporter.warn(`${e.domain}: ${e.message}`);
+          return;
+        case 'note':
+          reporter.info(`${e.domain}: ${e.message}`);
+          return;
+      }
+    },
+    warn(message) {
+      if (o.json) json({ event: 'warning', message });
+      else reporter.warn(message);
+    },
+    checks(scope, checks) {
+      if (o.json) {
+        json({ event: 'preflight', scope, checks });
+        return;
+      }
+      for (const c of checks) {
+        if (c.status === 'fail') reporter.warn(`${scope}: preflight ${c.name} FAILED: ${c.detail}`);
+        else if (c.status === 'warn') reporter.warn(`${scope}: ${c.name}: ${c.detail}`);
+        else reporter.debug(`${scope}: ${c.name}: ${c.status} ${c.detail}`);
+      }
+    },
+    plan(opts, preflights) {
+      if (o.json) {
+        json({ event: 'plan', from: opts.from, to: opts.to, parallel: opts.parallel, domains: preflights.map((p) => ({ domain: p.domain, ok: p.ok, checks: p.checks })) });
+        return;
+      }
+      ctx.stdout.write(`dry run: ${preflights.length} domain(s) ${opts.from} -> ${opts.to}, ${opts.parallel} at a time per host\n`);
+      for (const p of preflights) {
+        ctx.stdout.write(`${p.domain}: ${p.ok ? 'would migrate' : 'would NOT migrate'}\n`);
+        for (const c of p.checks) ctx.stdout.write(`  [${MARK[c.status]}] ${c.name}: ${c.detail}\n`);
+      }
+    },
+    summary(results) {
+      for (const r of results) {
+        const out = outcomeOf(r);
+        const b = bars.get(r.domain);
+        if (out.status === 'migrated') b?.handle.done(`${r.domain}: migrated in ${(r.durationMs / 1000).toFixed(1)} s`);
+        else b?.handle.fail(`${r.domain}: ${out.status} (${out.reason})`);
+        if (o.json) {
+          json({ event: 'result', domain: r.domain, ...out, durationMs: r.durationMs, cancelled: r.cancelled ?? null, cancelUsed: r.cancelUsed ?? null, migrateError: r.migrateError ?? null, actions: r.reconcile?.actions ?? [], source: r.reconcile?.source ?? null, destination: r.reconcile?.dest ?? null });
+        } else {
+          ctx.stdout.write(`${r.domain}\t${out.status}\t${r.reconcile ? describeEnd(r.reconcile) : 'untouched on the source'}${out.reason ? `\t${out.reason}` : ''}\n`);
+          for (const a of r.reconcile?.actions ?? []) reporter.info(`${r.domain}: ${a}`);
+        }
+      }
+      const moved = results.filter((r) => r.ok).length;
+      if (o.json) json({ event: 'summary', migrated: moved, notMigrated: results.length - moved, total: results.length });
+      else reporter.info(`${moved} of ${results.length} domain(s) migrated`);
+    },
+    close() {
+      reporter.close();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Several migrations with per-host admission (HostSlots), one MigrationJob each,
+ * and one cancel switch for the lot: queued jobs are dropped without touching a
+ * host, running ones go through their cancellation and reconciliation.
+ */
+import type { VirshRunner } from '../libvirt/runner.js';
+import type { CancelStrategy } from './cancel.js';
+import type { DriverCaps } from './driver.js';
+import type { CancelReason, JobObserver, JobResult } from './events.js';
+import { MigrationJob, type TimeoutAction } from './job.js';
+import type { DomainPreflight } from './preflight.js';
+import { HostSlots, QueueCancelled } from './scheduler.js';
+
+export interface BatchOptions {
+  runner: VirshRunner;
+  sourceUri: string;
+  destUri: string;
+  caps: DriverCaps;
+  /** Concurrent migrations per host (outgoing on the source, incoming on the destination). */
+  parallel: number;
+  bandwidthMiB?: number;
+  migrateUri?: string;
+  timeoutSec?: number;
+  timeoutAction?: TimeoutAction;
+  cancelStrategy?: CancelStrategy;
+  pollMs?: number;
+  stallWindowMs?: number;
+  assumedRateMiB?: number;
+}
+
+export class MigrationBatch {
+  private readonly slots: HostSlots;
+  private readonly queueAbort = new AbortController();
+  private readonly running = new Set<MigrationJob>();
+  private cancelReason: CancelReason | undefined;
+
+  constructor(
+    private readonly o: BatchOptions,
+    private readonly observe: JobObserver = () => {},
+  ) {
+    this.slots = new HostSlots(o.parallel, o.parallel);
+  }
+
+  get cancelled(): CancelReason | undefined {
+    return this.cancelReason;
+  }
+
+  /** Cancel everything; idempotent. */
+  cancel(reason: CancelReason = 'signal'): void {
+    if (this.cancelReason) return;
+    this.cancelReason = reason;
+    this.queueAbort.abort();
+    for (const j of this.running) j.cancel(reason);
+  }
+
+  /** Migrate every domain whose preflight passed; results in input order. */
+  async run(preflights: DomainPreflight[]): Promise<JobResult[]> {
+    return Promise.all(preflights.map((p) => this.one(p)));
+  }
+
+  private async one(p: DomainPreflight): Promise<JobResult> {
+    const o = this.o;
+    const job = new MigrationJob(
+      {
+        runner: o.runner,
+        sourceUri: o.sourceUri,
+        destUri: o.destUri,
+        domain: p.domain,
+        caps: o.caps,
+        bandwidthMiB: o.bandwidthMiB,
+        migrateUri: o.migrateUri,
+        timeoutSec: o.timeoutSec,
+        timeoutAction: o.timeoutAction,
+        cancelStrategy: o.cancelStrategy,
+        pollMs: o.pollMs,
+        stallWindowMs: o.stallWindowMs,
+        assumedRateMiB: o.assumedRateMiB,
+        domainMemoryBytes: p.facts?.memoryBytes,
+        uuid: p.facts?.uuid,
+        wasPersistent: p.persistent,
+      },
+      this.observe,
+    );
+    const started = Date.now();
+    if (!p.ok) {
+      const failed = p.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
+      return job.finishUnstarted(started, `preflight failed: ${failed.join('; ')}`);
+    }
+    this.observe({ type: 'phase', domain: p.domain, phase: 'queued' });
+    let release: () => void;
+    try {
+      release = await this.slots.acquire({ source: o.sourceUri, dest: o.destUri }, this.queueAbort.signal);
+    } catch (e) {
+      if (e instanceof QueueCancelled) {
+        job.cancel('queue');
+        return job.finishUnstarted(started, 'cancelled while queued; never started');
+      }
+      throw e;
+    }
+    try {
+      // A cancel that raced with the grant must still stop this job before it starts.
+      if (this.cancelReason) {
+        job.cancel('queue');
+        return job.finishUnstarted(started, 'cancelled while queued; never started');
+      }
+      this.running.add(job);
+      return await job.run();
+    } finally {
+      this.running.delete(job);
+      release();
+    }
+  }
+}

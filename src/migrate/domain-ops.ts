@@ -1,0 +1,124 @@
+/**
+ * Per-host domain queries and actions the migration code needs (state, persistence,
+ * destroy, undefine, resume …), all over the injectable runner. Every function maps
+ * "no such domain" to a value rather than an error, because during reconciliation an
+ * absent copy is an expected, meaningful state.
+ */
+import type { VirshResult, VirshRunner } from '../libvirt/runner.js';
+import { resumeDomain } from '../libvirt/migration.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { VirshCallError, classifyVirsh, virshMessage } from './virsh-errors.js';
+
+export type DomainRunState = 'running' | 'paused' | 'shutoff' | 'other' | 'absent';
+
+export interface DomainPresence {
+  state: DomainRunState;
+  /** libvirt's reason, e.g. "migration" in "paused (migration)". */
+  reason?: string;
+  persistent: boolean;
+  /** libvirt UUID, to tell the guest's incoming copy from an unrelated namesake. */
+  uuid?: string;
+}
+
+const QUICK_MS = 15_000;
+
+async function call(runner: VirshRunner, uri: string, args: string[], timeoutMs = QUICK_MS): Promise<VirshResult> {
+  return runner.start({ uri, args, timeoutMs }).result;
+}
+
+function mapState(s: string): DomainRunState {
+  if (s === 'running' || s === 'idle' || s === 'no state') return 'running';
+  if (s === 'paused' || s === 'in shutdown' || s === 'pmsuspended') return s === 'paused' ? 'paused' : 'other';
+  if (s === 'shut off' || s === 'crashed') return 'shutoff';
+  return 'other';
+}
+
+/** State + persistence of a domain on one host; `absent` when the host has no such domain. */
+export async function inspectDomain(runner: VirshRunner, uri: string, domain: string): Promise<DomainPresence> {
+  const info = await call(runner, uri, ['dominfo', '--', domain]);
+  const kind = classifyVirsh(info);
+  if (kind === 'not-found') return { state: 'absent', persistent: false };
+  if (kind) throw new VirshCallError(info, `cannot inspect ${domain} on ${uri}`);
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(info.stdout)?.[1]?.trim() ?? '';
+  const persistent = field('Persistent') === 'yes';
+  const st = await call(runner, uri, ['domstate', '--reason', '--', domain]);
+  const stKind = classifyVirsh(st);
+  // The domain can vanish between the two calls (a finishing migration undefines it).
+  if (stKind === 'not-found') return { state: 'absent', persistent: false };
+  if (stKind) throw new VirshCallError(st, `cannot read the state of ${domain} on ${uri}`);
+  const m = /^\s*([a-z ]+?)(?:\s*\(([^)]*)\))?\s*$/m.exec(st.stdout.trim());
+  return { state: mapState(m?.[1] ?? field('State')), reason: m?.[2], persistent, uuid: field('UUID') || undefined };
+}
+
+/** Like {@link inspectDomain} but never throws: unknown hosts read as `other` with the error as reason. */
+export async function inspectQuietly(runner: VirshRunner, uri: string, domain: string): Promise<DomainPresence & { error?: string }> {
+  try {
+    return await inspectDomain(runner, uri, domain);
+  } catch (e) {
+    return { state: 'other', persistent: false, error: (e as Error).message };
+  }
+}
+
+/** Destroy a copy; "not found" and "not running" count as done. */
+export async function destroyIfPresent(runner: VirshRunner, uri: string, domain: string): Promise<'destroyed' | 'absent'> {
+  const r = await call(runner, uri, ['destroy', '--', domain], 30_000);
+  const kind = classifyVirsh(r);
+  if (!kind) return 'destroyed';
+  if (kind === 'not-found' || kind === 'invalid-state') return 'absent';
+  throw new VirshCallError(r, `cannot destroy ${domain} on ${uri}`);
+}
+
+export async function undefineIfPresent(runner: VirshRunner, uri: string, domain: string): Promise<'undefined' | 'absent'> {
+  const r = await call(runner, uri, ['undefine', '--', domain]);
+  const kind = classifyVirsh(r);
+  if (!kind) return 'undefined';
+  if (kind === 'not-found' || kind === 'invalid-state') return 'absent';
+  throw new VirshCallError(r, `cannot undefine ${domain} on ${uri}`);
+}
+
+export async function resume(runner: VirshRunner, uri: string, domain: string): Promise<void> {
+  const r = await resumeDomain(runner, uri, domain);
+  const kind = classifyVirsh(r);
+  if (kind && kind !== 'invalid-state') throw new VirshCallError(r, `cannot resume ${domain} on ${uri}`);
+}
+
+export async function dumpXml(runner: VirshRunner, uri: string, domain: string, inactive = false): Promise<string> {
+  const r = await call(runner, uri, ['dumpxml', ...(inactive ? ['--inactive'] : []), '--', domain]);
+  if (classifyVirsh(r)) throw new VirshCallError(r, `cannot read the XML of ${domain} on ${uri}`);
+  return r.stdout;
+}
+
+/** Make a running transient copy persistent by defining its own live XML (virsh reads the file client-side). */
+export async function definePersistent(runner: VirshRunner, uri: string, xml: string): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'xend2libxl-define-'));
+  try {
+    const file = path.join(dir, 'domain.xml');
+    await writeFile(file, xml, 'utf8');
+    const r = await call(runner, uri, ['define', '--', file]);
+    if (classifyVirsh(r)) throw new VirshCallError(r, `cannot define the domain on ${uri}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Names of running (and paused) domains on a host, in libvirt's order. */
+export async function listActive(runner: VirshRunner, uri: string): Promise<string[]> {
+  const r = await call(runner, uri, ['list', '--name']);
+  if (classifyVirsh(r)) throw new VirshCallError(r, `cannot list domains on ${uri}`);
+  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Names of running domains only (evacuation leaves paused guests to the admin). */
+export async function listRunning(runner: VirshRunner, uri: string): Promise<string[]> {
+  const r = await call(runner, uri, ['list', '--name', '--state-running']);
+  if (classifyVirsh(r)) throw new VirshCallError(r, `cannot list domains on ${uri}`);
+  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Cheap liveness probe of a libvirt daemon; null when reachable, else the reason. */
+export async function probeHost(runner: VirshRunner, uri: string): Promise<string | null> {
+  const r = await call(runner, uri, ['uri'], 20_000);
+  return classifyVirsh(r) ? virshMessage(r) : null;
+}

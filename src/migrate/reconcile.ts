@@ -1,0 +1,128 @@
+/**
+ * After a migration attempt ends (success, failure, abort, timeout, cancel) the
+ * authority is libvirt's view of BOTH hosts, not virsh's exit code (Nova's lesson:
+ * five possible end states). We drive every attempt to one of two good end states
+ * — guest running on exactly one host and persistent on exactly one (the same) —
+ * and never destroy a copy that is the only running one.
+ */
+import type { VirshRunner } from '../libvirt/runner.js';
+import {
+  type DomainPresence,
+  definePersistent,
+  destroyIfPresent,
+  dumpXml,
+  inspectQuietly,
+  resume,
+  undefineIfPresent,
+} from './domain-ops.js';
+
+export type EndState =
+  /** Running and persistent on the destination only. */
+  | 'moved'
+  /** Running and persistent on the source only. */
+  | 'stayed'
+  /** Running on both: never touched automatically. */
+  | 'split-brain'
+  /** Running nowhere (crashed or shut down during the attempt). */
+  | 'not-running'
+  /** A host could not be inspected. */
+  | 'unknown';
+
+export interface ReconcileResult {
+  end: EndState;
+  source: DomainPresence & { error?: string };
+  dest: DomainPresence & { error?: string };
+  /** What we did, in order, for the log and the summary ("resumed on source", …). */
+  actions: string[];
+  /** Actions that failed; the state may then still be a half-state, said plainly. */
+  problems: string[];
+}
+
+export interface ReconcileInput {
+  runner: VirshRunner;
+  sourceUri: string;
+  destUri: string;
+  domain: string;
+  /** Whether the guest was persistent on the source before we started (it should stay so if it stays). */
+  wasPersistent: boolean;
+}
+
+const active = (p: DomainPresence) => p.state === 'running' || p.state === 'paused' || p.state === 'other';
+
+/** One pass: inspect, act, re-inspect. Repeated until stable or `maxRounds`. */
+export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<ReconcileResult> {
+  const actions: string[] = [];
+  const problems: string[] = [];
+  const { runner, sourceUri: su, destUri: du, domain } = inp;
+  const attempt = async (what: string, f: () => Promise<unknown>) => {
+    try {
+      await f();
+      actions.push(what);
+    } catch (e) {
+      problems.push(`${what} failed: ${(e as Error).message}`);
+    }
+  };
+
+  for (let round = 0; round < maxRounds; round++) {
+    const src = await inspectQuietly(runner, su, domain);
+    const dst = await inspectQuietly(runner, du, domain);
+    const done = (end: EndState): ReconcileResult => ({ end, source: src, dest: dst, actions, problems });
+    if (src.error || dst.error) {
+      if (round === maxRounds - 1) return done('unknown');
+      await sleep(500);
+      continue;
+    }
+    let acted = false;
+    const act = async (what: string, f: () => Promise<unknown>) => {
+      acted = true;
+      await attempt(what, f);
+    };
+
+    if (src.state === 'running' && dst.state === 'running') return done('split-brain');
+
+    if (dst.state === 'running') {
+      // The guest lives on the destination: any source copy is a stale leftover.
+      if (active(src)) await act('destroyed the stale copy on the source', () => destroyIfPresent(runner, su, domain));
+      if (src.persistent) await act('removed the source definition', () => undefineIfPresent(runner, su, domain));
+      if (!dst.persistent) await act('made the destination copy persistent', async () => definePersistent(runner, du, await dumpXml(runner, du, domain)));
+      if (!acted) return done('moved');
+    } else if (src.state === 'running' || src.state === 'paused') {
+      // The guest stays on the source: clean the destination, then make sure it runs.
+      if (active(dst)) await act('destroyed the incoming copy on the destination', () => destroyIfPresent(runner, du, domain));
+      if (dst.persistent) await act('removed the destination definition', () => undefineIfPresent(runner, du, domain));
+      if (src.state === 'paused') await act('resumed the guest on the source', () => resume(runner, su, domain));
+      if (inp.wasPersistent && !src.persistent) await act('made the source copy persistent again', async () => definePersistent(runner, su, await dumpXml(runner, su, domain)));
+      if (!acted) return done('stayed');
+    } else {
+      return done('not-running');
+    }
+    // Give libvirt a moment to finish what our actions started (destroy is async in qemu).
+    await sleep(200);
+  }
+  const src = await inspectQuietly(runner, su, domain);
+  const dst = await inspectQuietly(runner, du, domain);
+  const end: EndState =
+    src.state === 'running' && dst.state === 'running' ? 'split-brain'
+    : dst.state === 'running' && src.state === 'absent' && dst.persistent ? 'moved'
+    : src.state === 'running' && !active(dst) && !dst.persistent ? 'stayed'
+    : 'unknown';
+  return { end, source: src, dest: dst, actions, problems };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One line: where the guest runs and where it is defined. */
+export function describeEnd(r: ReconcileResult): string {
+  const where = (p: DomainPresence & { error?: string }) =>
+    p.error ? `unreachable (${p.error})` : p.state === 'absent' ? 'absent' : `${p.state}${p.reason ? ` (${p.reason})` : ''}${p.persistent ? ', persistent' : ', transient'}`;
+  const head: Record<EndState, string> = {
+    moved: 'running on the destination only, defined there only',
+    stayed: 'running on the source only, defined there only',
+    'split-brain': 'RUNNING ON BOTH HOSTS — left untouched; stop one copy by hand',
+    'not-running': 'running on neither host',
+    unknown: 'end state could not be confirmed',
+  };
+  return `${head[r.end]} [source: ${where(r.source)}; destination: ${where(r.dest)}]`;
+}
