@@ -47,12 +47,27 @@ export function globalUiOptions(cmd: Command): GlobalUiOptions {
  * file and load ora if — and only if — this run will draw live progress.
  */
 export async function prepareUi(cmd: Command, ctx: CliContext, argv: readonly string[]): Promise<void> {
+  propagateGlobalFlags(cmd);
   const g = globalUiOptions(cmd);
   const state: RunState = states.get(ctx) ?? {};
   if (g.logFile && !state.log) state.log = openLogFile(g.logFile, ctx.cwd, argv);
   states.set(ctx, state);
   const json = Boolean((cmd.opts() as { json?: unknown }).json);
   if (outputMode(ctx, { quiet: g.quiet, json }) === 'live') await preloadOra();
+}
+
+/**
+ * commander lets the root consume `-q`/`-v` wherever they appear, so a command
+ * that declares its own `--quiet` (convert) would never see it set. Copy the
+ * root's value into the command's same-named option before its action runs.
+ */
+function propagateGlobalFlags(cmd: Command): void {
+  for (const key of ['quiet', 'verbose'] as const) {
+    const declared = cmd.options.some((o) => o.attributeName() === key);
+    let root: Command = cmd;
+    while (root.parent) root = root.parent;
+    if (declared && root !== cmd && root.opts()[key] === true && cmd.opts()[key] !== true) cmd.setOptionValueWithSource(key, true, 'cli');
+  }
 }
 
 /** The log sink of this run, if `--log-file` was given. */

@@ -50,3 +50,17 @@ describe('global options → command runtime', () => {
     expect(err).toMatch(/virsh: -c test:\/\/\/default domstate web1 \(exit 0, 3 ms\)/);
   });
 });
+
+describe('global -q/-v reach a command that declares its own --quiet', () => {
+  it('copies the root value into the command option before the action runs', async () => {
+    const ctx: CliContext = { stdout: { write: () => 0 }, stderr: { write: () => 0 }, env: {}, cwd: '/', exitCode: 0 };
+    const root = new Command('x').option('-v, --verbose').option('-q, --quiet').exitOverride();
+    let seen: Record<string, unknown> = {};
+    root.hook('preAction', (_r, cmd) => prepareUi(cmd, ctx, []));
+    root.command('convert').option('-q, --quiet', 'own', false).action((o) => (seen = o));
+    await root.parseAsync(['convert', '-q'], { from: 'user' });
+    expect(seen.quiet).toBe(true);
+    await root.parseAsync(['convert'], { from: 'user' });
+    expect(seen.quiet).toBe(false);
+  });
+});
