@@ -1,0 +1,54 @@
+/** What every step gets: the ports, the options, the journal, and a way to tell the CLI what is happening. */
+import type { CrashHook } from './crash-hook.js';
+import type { JournalStore } from './journal.js';
+import type { Manifest } from './manifest.js';
+import type { Clock, HypervisorPort, ReadDomainXml, SwitchRunner, XendSourcePort } from './ports.js';
+
+export interface UpgradeEvent {
+  level: 'info' | 'warn' | 'fail' | 'ok' | 'debug';
+  domain?: string;
+  message: string;
+}
+
+export interface UpgradeDeps {
+  hv: HypervisorPort;
+  source: XendSourcePort;
+  readDomainXml: ReadDomainXml;
+  switchRunner: SwitchRunner;
+  clock: Clock;
+  crashHook?: CrashHook;
+  onEvent?: (e: UpgradeEvent) => void;
+}
+
+export interface UpgradeOptions {
+  xendRoot?: string;
+  xendConfig?: string;
+  /** Target URI (default xen:///system, applied by the CLI). */
+  to?: string;
+  /** The admin typed --to (rather than getting the default); a resumed run checks it against the journal. */
+  toExplicit?: boolean;
+  from?: string;
+  backupDir: string;
+  dryRun?: boolean;
+  resume?: boolean;
+  rollback?: boolean;
+  parallel: number;
+  shutdownTimeoutMs: number;
+  /** How long to wait for a started domain to report running. */
+  startTimeoutMs?: number;
+  force?: boolean;
+  switchCommand?: string;
+  switchTimeoutMs?: number;
+  pauseForSwitch?: boolean;
+  includeUnmanaged?: boolean;
+  /** Poll interval for state changes (tests shorten it). */
+  pollMs?: number;
+}
+
+export interface RunContext {
+  deps: UpgradeDeps & { clock: Clock };
+  opts: UpgradeOptions;
+  store: JournalStore;
+  manifest: Manifest;
+  emit(e: UpgradeEvent): void;
+}

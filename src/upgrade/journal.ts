@@ -1,0 +1,160 @@
+/**
+ * The upgrade journal: one JSON file in the backup dir, rewritten atomically
+ * after every step of every domain. It is the single source of truth for
+ * `--resume` and `--rollback`, so it records not only how far each domain got
+ * but what *we* did (stopped, defined, started) — rollback undoes only that.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Xend2LibxlError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { CrashHook } from './crash-hook.js';
+import { isStep, type Step } from './steps.js';
+
+export const JOURNAL_FILE = 'journal.json';
+const FORMAT = 'xend2libxl-upgrade-journal';
+
+/** in-progress: moving through the steps; held: waits for the admin (e.g. shutdown timeout); failed: this domain stopped with an error. */
+export type DomainStatus = 'in-progress' | 'held' | 'failed' | 'done' | 'rolled-back';
+
+export interface JournalProblem {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface JournalDomain {
+  /** Stable key: the uuid when known, else `name:<name>`. */
+  id: string;
+  name: string;
+  uuid?: string;
+  origin: 'xend' | 'unmanaged';
+  /** Directory name under the xend root (origin xend). */
+  entry?: string;
+  /** Name of the domain on --from, when it was there at plan time. */
+  fromName?: string;
+  step: Step;
+  status: DomainStatus;
+  /** Running on --from when the plan was made. */
+  wasRunning: boolean;
+  /** xend's on_xend_start=start / auto_power_on. */
+  autostart: boolean;
+  /** Backup-relative path of the XML we define. */
+  xmlFile?: string;
+  xmlSha256?: string;
+  stoppedByUs: boolean;
+  definedByUs: boolean;
+  startedByUs: boolean;
+  autostartSetByUs: boolean;
+  /** sha256 of `dumpxml --inactive --security-info` right after verification: "unchanged since" for rollback. */
+  definedXmlSha256?: string;
+  error?: JournalProblem;
+  /** What the admin should do next for this domain. */
+  next?: string;
+  warnings: JournalProblem[];
+  history: { event: string; at: string }[];
+}
+
+export type SwitchMode = 'none' | 'command' | 'pause';
+
+export interface JournalOptions {
+  xendRoot: string;
+  to: string;
+  from?: string;
+  includeUnmanaged: boolean;
+  switchMode: SwitchMode;
+  switchCommand?: string;
+}
+
+export interface Journal {
+  format: typeof FORMAT;
+  version: 1;
+  createdAt: string;
+  updatedAt: string;
+  options: JournalOptions;
+  switch: { state: 'not-needed' | 'pending' | 'awaiting' | 'done' | 'failed'; at?: string; detail?: string };
+  rollback?: { at: string; state: 'running' | 'done' | 'partial' };
+  /** Plan-level warnings (unmanaged domains left out, …), kept for the final report of a resumed run. */
+  planWarnings?: JournalProblem[];
+  domains: JournalDomain[];
+}
+
+export function newJournal(options: JournalOptions, domains: JournalDomain[], now = new Date()): Journal {
+  const at = now.toISOString();
+  return {
+    format: FORMAT,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    options,
+    switch: { state: options.switchMode === 'none' ? 'not-needed' : 'pending' },
+    domains,
+  };
+}
+
+export async function readJournal(backupDir: string): Promise<Journal | undefined> {
+  const file = path.join(backupDir, JOURNAL_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Xend2LibxlError('JOURNAL_UNREADABLE', `cannot read the upgrade journal: ${(e as Error).message}`, { file });
+  }
+  let j: Journal;
+  try {
+    j = JSON.parse(text) as Journal;
+  } catch (e) {
+    throw new Xend2LibxlError('JOURNAL_CORRUPT', `the upgrade journal is not valid JSON: ${(e as Error).message}`, {
+      file,
+      hint: 'the journal is written atomically, so this file was edited by hand or the disk is damaged; restore it from a copy',
+      cause: e,
+    });
+  }
+  if (j.format !== FORMAT || j.version !== 1 || !Array.isArray(j.domains) || j.domains.some((d) => !isStep(d.step))) {
+    throw new Xend2LibxlError('JOURNAL_CORRUPT', 'the file is not an upgrade journal this version understands', { file });
+  }
+  return j;
+}
+
+/**
+ * Holds the journal in memory and serialises writes: domain pipelines run in
+ * parallel, but each commit writes the complete, consistent state.
+ */
+export class JournalStore {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly dir: string,
+    readonly journal: Journal,
+    private readonly crashHook: CrashHook = () => {},
+  ) {}
+
+  domain(id: string): JournalDomain {
+    const d = this.journal.domains.find((x) => x.id === id);
+    if (!d) throw new Error(`journal has no domain ${id}`);
+    return d;
+  }
+
+  /** Record `event` for a domain (a step or a note), persist, then fire the test-only crash hook. */
+  async record(d: JournalDomain, event: string, change: Partial<JournalDomain> = {}): Promise<void> {
+    Object.assign(d, change);
+    if (isStep(event)) d.step = event;
+    d.history.push({ event, at: new Date().toISOString() });
+    await this.commit();
+    this.crashHook(event, d.name);
+  }
+
+  /** Persist the whole journal; resolves once this state (or a later one) is on disk. */
+  commit(event?: string): Promise<void> {
+    const next = this.chain.then(async () => {
+      this.journal.updatedAt = new Date().toISOString();
+      await writeFileAtomic(path.join(this.dir, JOURNAL_FILE), `${JSON.stringify(this.journal, null, 2)}\n`);
+    });
+    // A failed write must surface to its caller but must not poison later writes.
+    this.chain = next.catch(() => {});
+    return next.then(() => {
+      if (event) this.crashHook(event);
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * manifest.json in the backup dir: every file we saved, with its sha256, size
+ * and where it came from, so an admin (or `sha256sum`) can check the backup
+ * before trusting it. Rewritten atomically whenever a domain's backup completes.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface ManifestEntry {
+  /** Path relative to the backup dir. */
+  file: string;
+  sha256: string;
+  size: number;
+  kind: 'config.sxp' | 'checkpoint.chk' | 'converted-xml' | 'source-xml';
+  /** Original file path, or `URI#domain` for XML read from libvirt. */
+  source: string;
+  domain: string;
+}
+
+export class Manifest {
+  private chain: Promise<void> = Promise.resolve();
+  private constructor(
+    private readonly dir: string,
+    readonly entries: ManifestEntry[],
+  ) {}
+
+  static async open(dir: string): Promise<Manifest> {
+    const text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8').catch(() => undefined);
+    const entries = text ? ((JSON.parse(text) as { files: ManifestEntry[] }).files ?? []) : [];
+    return new Manifest(dir, entries);
+  }
+
+  /** Replace this domain's entries (a resumed backup redoes them) and persist. */
+  setDomain(domain: string, files: ManifestEntry[]): Promise<void> {
+    const keep = this.entries.filter((e) => e.domain !== domain);
+    this.entries.splice(0, this.entries.length, ...keep, ...files);
+    const next = this.chain.then(() =>
+      writeFileAtomic(path.join(this.dir, MANIFEST_FILE), `${JSON.stringify({ format: 'xend2libxl-backup-manifest', files: this.entries }, null, 2)}\n`),
+    );
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}

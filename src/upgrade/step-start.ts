@@ -1,0 +1,41 @@
+/**
+ * Steps "started" and "done": autostart where xend had it (the XML cannot say
+ * it), then start on --to the domains that were running before, and wait
+ * until libvirt reports them running.
+ */
+import { Xend2LibxlError } from '../errors.js';
+import type { RunContext } from './context.js';
+import type { JournalDomain } from './journal.js';
+import { HypervisorError } from './ports.js';
+import { currentState, waitForState } from './wait-state.js';
+
+export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): Promise<void> {
+  const { hv, clock } = rc.deps;
+  const to = rc.opts.to!;
+  if (d.autostart && !d.autostartSetByUs) {
+    const already = await hv.getAutostart(to, d.name).catch(() => false);
+    if (!already) {
+      await hv.setAutostart(to, d.name, true);
+      await rc.store.record(d, 'autostart-set', { autostartSetByUs: true });
+      rc.emit({ level: 'ok', domain: d.name, message: 'autostart enabled' });
+    }
+  }
+  // Start what was running before (and what we stopped): never start what the admin had shut off.
+  if (d.wasRunning || d.stoppedByUs) {
+    const state = await currentState(hv, to, d.name);
+    if (state !== 'running') {
+      await rc.store.record(d, 'start-requested', { startedByUs: true });
+      await hv.start(to, d.name).catch((e) => {
+        // Already running (a crash after start, before the journal write) is fine.
+        if (!(e instanceof HypervisorError && e.kind === 'invalid-state')) throw e;
+      });
+      const r = await waitForState(hv, clock, to, d.name, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000, rc.opts.pollMs ?? 250);
+      if (!r.reached) {
+        throw new Xend2LibxlError('START_TIMEOUT', `${d.name} was started on ${to} but is ${r.state}, not running`, { hint: `look at the domain log on the target, then run with --resume` });
+      }
+      rc.emit({ level: 'ok', domain: d.name, message: `running on ${to}` });
+    }
+  }
+  await rc.store.record(d, 'started');
+  await rc.store.record(d, 'done', { status: 'done', next: undefined, error: undefined });
+}

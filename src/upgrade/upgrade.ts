@@ -1,0 +1,201 @@
+/**
+ * The in-place upgrade: plan → (per domain, in parallel) back up → shut down →
+ * [one global toolstack switch] → (per domain, in parallel) define → verify →
+ * autostart → start. Every step is journaled before the next begins, so a
+ * crash at any point is continued by `--resume`. One domain's failure never
+ * stops the others; the returned report says where each one stands.
+ */
+import { Xend2LibxlError, UsageError } from '../errors.js';
+import { acquireLock, prepareBackupDir } from './backup-dir.js';
+import type { RunContext, UpgradeDeps, UpgradeOptions } from './context.js';
+import { plannedSteps } from './dry-run.js';
+import { describeFailure } from './failure.js';
+import { JournalStore, newJournal, readJournal, type Journal, type JournalDomain } from './journal.js';
+import { Manifest } from './manifest.js';
+import { buildPlan, type Plan } from './plan.js';
+import { forEachLimit } from './pool.js';
+import type { ListedDomain, XendEntry } from './ports.js';
+import { countStatuses, domainReport, reportFromJournal, type UpgradeReport } from './report.js';
+import { stepBackup } from './step-backup.js';
+import { stepDefine, stepVerify } from './step-define.js';
+import { stepShutdown } from './step-shutdown.js';
+import { stepAutostartAndStart } from './step-start.js';
+import { stepSwitch } from './step-switch.js';
+import { reached } from './steps.js';
+import { resumeOptions } from './resume.js';
+import { runRollback } from './rollback.js';
+
+export async function makePlan(deps: UpgradeDeps, opts: UpgradeOptions): Promise<Plan> {
+  const entries = opts.xendRoot ? await deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : [];
+  const fromDomains = opts.from ? await deps.hv.list(opts.from) : undefined;
+  return buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged));
+}
+
+export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
+  if (opts.rollback) return runRollback(deps, opts);
+  if (opts.dryRun && !opts.resume) return dryRun(deps, opts);
+  let journal: Journal;
+  let entries = new Map<string, XendEntry>();
+  let fresh = false;
+  if (opts.resume) {
+    await prepareBackupDir(opts.backupDir, undefined, { create: false });
+    const j = await readJournal(opts.backupDir);
+    if (!j) throw new Xend2LibxlError('NOTHING_TO_RESUME', `${opts.backupDir} holds no upgrade journal`, { hint: 'start the upgrade without --resume' });
+    if (j.rollback) throw new Xend2LibxlError('ROLLED_BACK', `the upgrade in ${opts.backupDir} was rolled back (${j.rollback.state}); it cannot be resumed`, { hint: 'start a new upgrade with a new --backup-dir' });
+    journal = j;
+    opts = resumeOptions(opts, j);
+  } else {
+    if (!opts.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
+    await prepareBackupDir(opts.backupDir, opts.xendRoot, { create: true });
+    const existing = await readJournal(opts.backupDir);
+    if (existing) {
+      throw new Xend2LibxlError('JOURNAL_EXISTS', `${opts.backupDir} already holds an upgrade (${summarise(existing)})`, {
+        hint: 'continue it with --resume, undo it with --rollback, or choose a new --backup-dir',
+      });
+    }
+    const plan = await makePlan(deps, opts);
+    journal = newJournal(
+      {
+        xendRoot: opts.xendRoot,
+        to: opts.to!,
+        from: opts.from,
+        includeUnmanaged: Boolean(opts.includeUnmanaged),
+        switchMode: opts.switchCommand ? 'command' : opts.pauseForSwitch ? 'pause' : 'none',
+        switchCommand: opts.switchCommand,
+      },
+      plan.domains.map((p) => p.journal),
+    );
+    journal.planWarnings = plan.warnings;
+    entries = new Map(plan.domains.filter((p) => p.entry).map((p) => [p.journal.id, p.entry!]));
+    fresh = true;
+  }
+  const release = await acquireLock(opts.backupDir);
+  try {
+    const store = new JournalStore(opts.backupDir, journal, deps.crashHook);
+    const rc: RunContext = {
+      deps,
+      opts,
+      store,
+      manifest: await Manifest.open(opts.backupDir),
+      emit: (e) => deps.onEvent?.(e),
+    };
+    if (fresh) await store.commit('planned');
+    else entries = await reopen(rc);
+    return await drive(rc, entries);
+  } finally {
+    await release();
+  }
+}
+
+/** On resume: give held/failed domains another try and re-read the xend entries still needed. */
+async function reopen(rc: RunContext): Promise<Map<string, XendEntry>> {
+  const j = rc.store.journal;
+  const entries = new Map<string, XendEntry>();
+  const needSource = j.domains.filter((d) => d.origin === 'xend' && d.step === 'planned');
+  if (needSource.length > 0 && j.options.xendRoot) {
+    const read = await rc.deps.source.read(j.options.xendRoot, { xendConfig: rc.opts.xendConfig });
+    for (const d of needSource) {
+      const e = read.find((x) => x.entry === d.entry);
+      if (e && e.xml && e.errors.length === 0) entries.set(d.id, e);
+      else if (e && d.status === 'failed') d.error = { ...(e.errors[0] ?? d.error ?? { code: 'CONVERSION_FAILED', message: 'still cannot be converted' }) };
+    }
+  }
+  for (const d of j.domains) {
+    if (d.status !== 'held' && d.status !== 'failed') continue;
+    if (d.step === 'planned' && d.origin === 'xend' && !entries.has(d.id)) continue;
+    if (d.error?.code === 'DUPLICATE_NAME' || d.error?.code === 'DUPLICATE_UUID') continue;
+    d.status = 'in-progress';
+    d.error = undefined;
+    d.next = undefined;
+  }
+  await rc.store.commit('resumed');
+  return entries;
+}
+
+async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<UpgradeReport> {
+  const j = rc.store.journal;
+  const par = rc.opts.parallel;
+  const active = () => j.domains.filter((d) => d.status === 'in-progress');
+  await forEachLimit(
+    active().filter((d) => !reached(d.step, 'shut-down')),
+    par,
+    (d) =>
+      guard(rc, d, async () => {
+        if (d.step === 'planned') await stepBackup(rc, d, entries.get(d.id));
+        await stepShutdown(rc, d);
+      }),
+  );
+  const ready = active().filter((d) => d.step === 'shut-down');
+  const held = j.domains.filter((d) => d.status === 'held');
+  const outcome = await stepSwitch(rc, ready, held);
+  if (outcome === 'paused') {
+    return finish(rc, true, `do the toolstack switch (stop xend, start libvirtd with the libxl driver), then run: xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --resume`);
+  }
+  if (outcome !== 'done') {
+    const why = outcome === 'blocked' ? 'some domains are still running (held)' : 'the switch command failed';
+    return finish(rc, false, `the toolstack was not switched because ${why}; domains already shut down stay down. Fix it, then run with --resume`);
+  }
+  let target: ListedDomain[] | undefined;
+  try {
+    target = await rc.deps.hv.list(rc.opts.to!);
+  } catch {
+    target = undefined; // each domain reports the connection problem itself
+  }
+  await forEachLimit(
+    active().filter((d) => reached(d.step, 'switched')),
+    par,
+    (d) =>
+      guard(rc, d, async () => {
+        if (d.step === 'switched') await stepDefine(rc, d, target);
+        if (d.step === 'defined') await stepVerify(rc, d);
+        if (d.step === 'verified' || d.step === 'started') await stepAutostartAndStart(rc, d);
+      }),
+  );
+  return finish(rc, false);
+}
+
+/** Per-domain isolation: whatever a step throws ends this domain's run only. */
+async function guard(rc: RunContext, d: JournalDomain, body: () => Promise<void>): Promise<void> {
+  const at = d.step;
+  try {
+    await body();
+  } catch (e) {
+    const uri = reached(d.step, 'switched') ? rc.opts.to : rc.opts.from;
+    const { error, next } = describeFailure(e, `after ${d.step}`, uri);
+    await rc.store.record(d, 'failed', { status: 'failed', error, next });
+    rc.emit({ level: 'fail', domain: d.name, message: `${error.message}${at !== d.step ? '' : ''}` });
+  }
+}
+
+function finish(rc: RunContext, paused: boolean, next?: string): UpgradeReport {
+  const j = rc.store.journal;
+  const r = reportFromJournal('upgrade', rc.opts.backupDir, j, paused, next);
+  if (!r.next) {
+    const bad = j.domains.filter((d) => d.status === 'failed' || d.status === 'held');
+    r.next = bad.length === 0 ? `all ${j.domains.length} domain(s) upgraded; the backup and journal are in ${rc.opts.backupDir} (undo with --rollback)` : `${bad.length} domain(s) need attention (see each domain's next step); then run with --resume`;
+  }
+  return r;
+}
+
+function summarise(j: Journal): string {
+  const c = countStatuses(j.domains.map((d) => domainReport(d)));
+  return `${c.total} domain(s): ${c.done} done, ${c.failed} failed, ${c.held} held, switch ${j.switch.state}`;
+}
+
+async function dryRun(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
+  if (!opts.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
+  const plan = await makePlan(deps, opts);
+  const domains = plan.domains.map((p) => domainReport(p.journal, plannedSteps(p, opts)));
+  return {
+    action: 'dry-run',
+    backupDir: opts.backupDir,
+    xendRoot: opts.xendRoot,
+    to: opts.to,
+    from: opts.from,
+    paused: false,
+    domains,
+    warnings: plan.warnings,
+    counts: countStatuses(domains),
+    next: 'nothing was changed; run again without --dry-run to do it',
+  };
+}
