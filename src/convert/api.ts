@@ -5,8 +5,13 @@
  * signatures; the implementation behind them belongs to src/convert.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import type { Xend2LibxlError } from '../errors.js';
+import { Xend2LibxlError } from '../errors.js';
+import { parseSxp } from '../sxp/index.js';
 import type { DomainModel } from './model.js';
+import { modelToXml } from './model-to-xml.js';
+import { ReadContext } from './read-context.js';
+import { readXendDomain } from './read-xend-config.js';
+import { validateModel } from './validate-model.js';
 
 /** Defaults xend applied from /etc/xen/xend-config.sxp (vif-script, vnc-listen, vncpasswd, keymap). */
 export interface XendDefaults {
@@ -33,6 +38,28 @@ export interface ConversionResult {
   error?: Xend2LibxlError;
 }
 
-export function convertSxpText(_text: string | Uint8Array, _opts: ConvertOptions = {}): ConversionResult {
-  throw new Error('convertSxpText: not implemented yet (issue 3)');
+export function convertSxpText(text: string | Uint8Array, opts: ConvertOptions = {}): ConversionResult {
+  const ctx = new ReadContext(opts.file, opts.xendDefaults);
+  let domain: DomainModel | undefined;
+  try {
+    const doc = parseSxp(text, { file: opts.file });
+    domain = readXendDomain(ctx, doc);
+    validateModel(ctx, domain);
+    return { ok: true, domain, xml: modelToXml(domain), warnings: ctx.warnings };
+  } catch (e) {
+    if (e instanceof Xend2LibxlError) return { ok: false, domain, warnings: ctx.warnings, error: e };
+    throw e;
+  }
+}
+
+/** Convert an already-built model (xm/xl importers, tests): validation + XML. */
+export function convertModel(domain: DomainModel, opts: { file?: string } = {}): ConversionResult {
+  const ctx = new ReadContext(opts.file);
+  try {
+    validateModel(ctx, domain);
+    return { ok: true, domain, xml: modelToXml(domain), warnings: ctx.warnings };
+  } catch (e) {
+    if (e instanceof Xend2LibxlError) return { ok: false, domain, warnings: ctx.warnings, error: e };
+    throw e;
+  }
 }

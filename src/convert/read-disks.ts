@@ -1,0 +1,84 @@
+/** `(device (vbd|tap|tap2 …))` → DiskModel, with every uname prefix and dev spelling xend wrote. */
+import type { SxpList } from '../sxp/model.js';
+import { compareDiskNames, parseDiskDev } from './disk-target.js';
+import type { DiskModel, OsType } from './model.js';
+import type { ReadContext } from './read-context.js';
+import { atomVal, parseXendBool, strVal } from './sxp-values.js';
+import { parseUname } from './uname.js';
+
+export function readDisk(ctx: ReadContext, dev: SxpList): DiskModel | undefined {
+  const devAtom = atomVal(dev, 'dev');
+  if (!devAtom) ctx.fail('INVALID_DISK', 'disk has no `dev` (guest device name)', dev, 'Add e.g. (dev xvda) to the device block.');
+  const target = parseDiskDev(devAtom.value);
+  const unameAtom = atomVal(dev, 'uname');
+  const mode = strVal(dev, 'mode') ?? 'r';
+  const bootable = parseXendBool(strVal(dev, 'bootable') ?? '0') ?? false;
+  const base = {
+    target: target.name,
+    bus: target.bus,
+    device: target.cdrom ? ('cdrom' as const) : ('disk' as const),
+    bootable,
+    pos: dev.pos,
+  };
+  if (!unameAtom) {
+    if (!target.cdrom) ctx.fail('INVALID_DISK', `disk ${target.name} has no \`uname\` (backing device or file)`, dev, 'Only CD-ROM drives (dev hdc:cdrom) may be empty.');
+    return { ...base, sourceType: 'file', driver: 'qemu', format: 'raw', readonly: true, shareable: false };
+  }
+  const parsed = parseUname(unameAtom.value);
+  if (!parsed.ok) {
+    if (parsed.reason === 'unsupported-format') {
+      ctx.warn(
+        'DISK_FORMAT_UNSUPPORTED',
+        `disk ${target.name} (${unameAtom.value}) uses the blktap '${parsed.detail}' driver, which libxl cannot open; the guest loses this disk. Convert the image (qemu-img convert -O qcow2) and attach it again`,
+        unameAtom,
+      );
+    } else if (parsed.reason === 'block-script') {
+      ctx.warn(
+        'DISK_BLOCK_SCRIPT',
+        `disk ${target.name} (${unameAtom.value}) needs the xend hotplug script ${parsed.detail}, which libvirt's libxl driver cannot run; the guest loses this disk. Attach the device on the host and use phy:/dev/… instead`,
+        unameAtom,
+      );
+    } else {
+      ctx.fail('INVALID_DISK', parsed.detail, unameAtom);
+    }
+    return undefined;
+  }
+  if (parsed.script) {
+    ctx.warn(
+      'DISK_BLOCK_SCRIPT',
+      `disk ${target.name} (${unameAtom.value}) used the ${parsed.script} hotplug script; it is now opened directly as ${parsed.source}, so the resource must be up (and primary) before the guest starts`,
+      unameAtom,
+    );
+  }
+  const shareable = mode.includes('!');
+  if (shareable) {
+    ctx.warn(
+      'DISK_SHARED_WRITABLE',
+      `disk ${target.name} is opened writable by several domains (mode w!); libxl has no "skip the in-use check" mode, so it is marked <shareable/> and every guest using it must run a cluster file system`,
+      atomVal(dev, 'mode') ?? dev,
+    );
+  }
+  return {
+    ...base,
+    sourceType: parsed.sourceType,
+    source: parsed.source,
+    driver: parsed.driver,
+    format: parsed.format,
+    readonly: target.cdrom || !mode.startsWith('w'),
+    shareable,
+    uname: unameAtom.value,
+  };
+}
+
+/**
+ * Order disks as the guest enumerates them: the bootable one first (pygrub
+ * and libxl boot the first disk), then by device name. xend's file order is by
+ * device class (tap before vbd), which means nothing to the guest.
+ */
+export function orderDisks(disks: DiskModel[], osType: OsType): DiskModel[] {
+  const sorted = [...disks].sort((a, b) => compareDiskNames(a.target, b.target));
+  if (osType !== 'pv') return sorted;
+  const boot = sorted.findIndex((d) => d.bootable && d.device === 'disk');
+  if (boot > 0) sorted.unshift(...sorted.splice(boot, 1));
+  return sorted;
+}

@@ -1,0 +1,68 @@
+/** `(device (vif …))` → NicModel: bridge vs routed, script, model, rate, ips. */
+import type { SxpList } from '../sxp/model.js';
+import type { NicModel, OsType } from './model.js';
+import type { ReadContext } from './read-context.js';
+import { atomVal, strVal } from './sxp-values.js';
+import { parseVifRate } from './vif-rate.js';
+
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
+/** Script basenames that mean "plug into a bridge" (xend's default, and Solaris xVM's). */
+const BRIDGE_SCRIPTS = new Set(['vif-bridge', 'vif-vnic']);
+
+export function readNic(ctx: ReadContext, vif: SxpList, osType: OsType, index: number): NicModel {
+  const macAtom = atomVal(vif, 'mac');
+  let mac: string | undefined;
+  if (macAtom) {
+    if (!MAC_RE.test(macAtom.value)) ctx.fail('INVALID_MAC', `NIC ${index} has a malformed MAC address '${macAtom.value}'`, macAtom, 'Use six colon-separated hex pairs, e.g. 00:16:3e:12:34:56.');
+    mac = macAtom.value.toLowerCase();
+  } else {
+    ctx.warn('NIC_MAC_MISSING', `NIC ${index} has no MAC address; libvirt will generate one, so the guest sees a new NIC (udev may rename it, DHCP leases change)`, vif);
+  }
+  const bridge = strVal(vif, 'bridge');
+  const script = strVal(vif, 'script') ?? nonDefaultScript(ctx.defaults.vifScript);
+  const scriptBase = script?.split('/').pop();
+  const bridged = bridge !== undefined || scriptBase === undefined || BRIDGE_SCRIPTS.has(scriptBase);
+  if (bridged && bridge === undefined) {
+    ctx.warn(
+      'NIC_NO_BRIDGE',
+      `NIC ${index} names no bridge; xend's vif-bridge script picked the first bridge on the host, libvirt needs one named — the NIC is defined without a bridge and will not start until you set <source bridge=…>`,
+      vif,
+    );
+  }
+  const nic: NicModel = { type: bridged ? 'bridge' : 'ethernet', mac, bridge, script, pos: vif.pos, ips: [] };
+  const ip = strVal(vif, 'ip');
+  if (ip) nic.ips = ip.split(/\s+/).filter(Boolean);
+  const vifname = strVal(vif, 'vifname');
+  if (vifname) nic.vifname = vifname;
+  const model = strVal(vif, 'model');
+  const type = strVal(vif, 'type');
+  if (model) nic.model = model;
+  else if (osType === 'hvm' && type === 'netfront') nic.model = 'netfront';
+  const rateAtom = atomVal(vif, 'rate');
+  if (rateAtom) {
+    const kib = parseVifRate(rateAtom.value);
+    if (kib === undefined) ctx.warn('INVALID_VALUE', `NIC ${index}: rate '${rateAtom.value}' is not a rate xend understood; the NIC is left unlimited`, rateAtom);
+    else nic.rateKiBps = kib;
+  }
+  const accel = atomVal(vif, 'accel');
+  if (accel) ctx.warn('NIC_ACCEL_DROPPED', `NIC ${index}: the netfront accelerator '${accel.value}' no longer exists; the NIC runs without it`, accel);
+  for (const key of ['policy', 'label', 'security_label']) {
+    const a = atomVal(vif, key);
+    if (a) ctx.warn('ACM_LABEL_DROPPED', `NIC ${index}: ACM ${key} '${a.value}' dropped — Xen removed ACM in 4.2; use FLASK/XSM labels if you need isolation`, a);
+  }
+  return nic;
+}
+
+function nonDefaultScript(s: string | undefined): string | undefined {
+  return s && s.split('/').pop() !== 'vif-bridge' ? s : undefined;
+}
+
+export function checkDuplicateMacs(ctx: ReadContext, nics: NicModel[]): void {
+  const seen = new Set<string>();
+  for (const n of nics) {
+    if (!n.mac) continue;
+    if (seen.has(n.mac)) ctx.warn('NIC_DUPLICATE_MAC', `MAC ${n.mac} is used by two NICs of this guest; both get it, which confuses the guest network stack`, n.pos ? { pos: n.pos } : undefined);
+    seen.add(n.mac);
+  }
+}

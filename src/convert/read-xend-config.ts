@@ -1,0 +1,116 @@
+/**
+ * A parsed xend config (`config.sxp`, `xm list -l` output, `xm create` SXP) →
+ * the neutral DomainModel. Legacy keys, `image` and `device` win; XenAPI keys
+ * are fallbacks (xend-sxp-format §3.1).
+ */
+import { child, isAtom, isList, type SxpDocument, type SxpList } from '../sxp/model.js';
+import type { DomainModel } from './model.js';
+import type { ReadContext } from './read-context.js';
+import { readAutostart, readIdentity, readLifecycle, readMemory, readVcpus } from './read-basics.js';
+import { readDevices } from './read-devices.js';
+import { readLegacyGraphics } from './read-graphics.js';
+import { locateImage, readClock, readEmulator, readFeatures, readOs, readSerials, readSounds, readUsbInputs, warnParallel, type ImageInfo } from './read-image.js';
+import { atomVal, intVal, keyedChildren, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
+import { DROPPED_IMAGE_KEYS, IGNORED_IMAGE_KEYS, IGNORED_TOP_KEYS, READ_IMAGE_KEYS, READ_TOP_KEYS } from './xend-vocabulary.js';
+
+/** The `(domain …)` / `(vm …)` form: xend read only the first top-level form. */
+export function domainForm(ctx: ReadContext, doc: SxpDocument): SxpList {
+  const forms = doc.forms;
+  if (forms.length === 0) ctx.fail('CONFIG_EMPTY', 'the file holds no configuration', undefined, 'Is this a truncated config.sxp? xend would have skipped it too.');
+  const first = forms[0];
+  const head = isList(first) && isAtom(first.items[0]) ? first.items[0].value : undefined;
+  if (!isList(first) || (head !== 'domain' && head !== 'vm')) {
+    ctx.fail('CONFIG_NOT_A_DOMAIN', `expected a (domain …) form, found ${head ? `(${head} …)` : isAtom(first) ? `'${first.value}'` : 'an empty list'}`, first, 'Pass a config.sxp from /var/lib/xend/domains/<uuid>/ or `xm list -l` output.');
+  }
+  if (forms.length > 1) ctx.warn('EXTRA_TOP_LEVEL_FORMS', `${forms.length - 1} more top-level form(s) after the domain are ignored, as xend ignored them`, forms[1]);
+  return first;
+}
+
+export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel {
+  const dom = domainForm(ctx, doc);
+  warnTopLevel(ctx, dom);
+  const img = locateImage(ctx, dom);
+  warnImageKeys(ctx, img);
+  const identity = readIdentity(ctx, dom);
+  const mem = readMemory(ctx, dom);
+  const { vcpus, ...cpuInfo } = readVcpus(ctx, dom, img.image);
+  const devices = readDevices(ctx, dom, img.osType, img.image);
+  if (devices.graphics.length === 0 && img.image) {
+    const legacy = readLegacyGraphics(ctx, img.image);
+    if (legacy) devices.graphics.push(legacy);
+  }
+  const os = readOs(ctx, dom, img);
+  const features = readFeatures(ctx, img);
+  warnParallel(ctx, img);
+  const domid = atomVal(dom, 'domid');
+  const model: DomainModel = {
+    ...identity,
+    osType: img.osType,
+    ...mem,
+    vcpus,
+    autostart: readAutostart(ctx, dom),
+    ...devices,
+    ...cpuInfo,
+    os,
+    features,
+    clock: readClock(ctx, dom, img),
+    ...readLifecycle(ctx, dom),
+    graphics: devices.graphics,
+    serials: readSerials(ctx, img),
+    parallels: [],
+    sounds: readSounds(ctx, img),
+    inputs: readUsbInputs(ctx, img),
+    pos: dom.pos,
+  };
+  const emulator = readEmulator(ctx, img);
+  if (emulator) model.emulator = emulator;
+  if (img.osType === 'hvm' && parseXendBool(img.get('stdvga') ?? '0')) model.stdVga = true;
+  if (domid) model.domid = parseXendNumber(domid.value);
+  return model;
+}
+
+function warnTopLevel(ctx: ReadContext, dom: SxpList): void {
+  for (const { key, node } of keyedChildren(dom)) {
+    if (READ_TOP_KEYS.has(key) || IGNORED_TOP_KEYS.has(key)) continue;
+    ctx.warn('UNKNOWN_KEY', `unknown key '${key}' ignored (not part of xend's vocabulary; a vendor addition?)`, node);
+  }
+  const pool = atomVal(dom, 'pool_name');
+  if (pool && pool.value !== 'Pool-0') ctx.warn('CPUPOOL_DROPPED', `cpupool '${pool.value}' is not expressible in libvirt XML; the guest starts in Pool-0 (move it with \`xl cpupool-migrate\`)`, pool);
+  const shadow = intVal(ctx, dom, 'shadow_memory');
+  if (shadow) ctx.warn('SHADOW_MEMORY_AUTO', `shadow_memory ${shadow} MiB is not expressible; libxl sizes the shadow/HAP pool itself`, atomVal(dom, 'shadow_memory'));
+  for (const key of ['cpuid', 'cpuid_check']) {
+    const c = child(dom, key);
+    if (c && c.items.length > 1) ctx.warn('CPUID_DROPPED', `${key} masks are in xend's syntax and are dropped; the guest sees the host CPUID (re-create them with <cpu> features if a migration pool needs them)`, c);
+  }
+  for (const key of ['security', 'security_label']) {
+    const c = child(dom, key);
+    if (c && c.items.length > 1) ctx.warn('ACM_LABEL_DROPPED', `ACM ${key} dropped: Xen removed ACM in 4.2; use FLASK/XSM <seclabel> if the guest needs mandatory access control`, c);
+  }
+  const backend = child(dom, 'backend');
+  if (backend && backend.items.length > 1) ctx.warn('DRIVER_DOMAIN_DROPPED', 'this domain served devices to others (backend); libvirt cannot declare driver domains, configure it with xl', backend);
+  for (const key of ['superpages', 'memory_sharing', 'machine_address_size', 'suppress_spurious_page_faults']) {
+    const a = atomVal(dom, key);
+    if (a && a.value !== '0' && a.value !== 'False') ctx.warn('HVM_OPTION_DROPPED', `${key} ${a.value} has no libvirt setting and is dropped`, a);
+  }
+}
+
+function warnImageKeys(ctx: ReadContext, img: ImageInfo): void {
+  if (!img.image) return;
+  for (const { key, node } of keyedChildren(img.image)) {
+    if (READ_IMAGE_KEYS.has(key) || IGNORED_IMAGE_KEYS.has(key)) continue;
+    const dropped = DROPPED_IMAGE_KEYS[key];
+    if (!dropped) {
+      ctx.warn('UNKNOWN_KEY', `unknown image key '${key}' ignored`, node);
+      continue;
+    }
+    const v = strVal(img.image, key) ?? '';
+    if (v !== dropped.default) ctx.warn('HVM_OPTION_DROPPED', `${key} ${v} cannot be expressed in libvirt XML: ${dropped.effect}`, node);
+  }
+  for (const key of ['fda', 'fdb']) {
+    const a = atomVal(img.image, key);
+    if (a) ctx.warn('DISK_FLOPPY_DROPPED', `floppy ${key} (${a.value}) dropped: libxl has no floppy drives; attach the image as a CD-ROM or disk`, a);
+  }
+  if (img.get('nestedhvm') && img.get('nestedhvm') !== '0') {
+    ctx.warn('HVM_OPTION_DROPPED', 'nestedhvm is not converted: add <cpu mode=\'host-passthrough\'> with the vmx/svm feature by hand if the guest runs hypervisors', atomVal(img.image, 'nestedhvm'));
+  }
+}
