@@ -90,7 +90,9 @@ function translate(err: IRecognitionException, tokens: IToken[], text: string, l
         const position = t.tokenType === EOF ? endOfLastToken(tokens, text, lines) : at(t.startOffset);
         const head = listHead(tokens, open);
         const ending = t.tokenType === EOF ? 'unexpected end of input' : 'unexpected end of text (Ctrl-D)';
-        return new SxpSyntaxError('SXP_UNEXPECTED_EOF', `${ending}: list ${head} opened at line ${where.line}, column ${where.column} is not closed`, {
+        const outer = sxpParser.openLists.slice(0, -1).reverse();
+        const more = outer.length === 0 ? '' : ` (nor ${outer.length === 1 ? 'is the list' : `are the ${outer.length} lists`} around it: ${outer.slice(0, 3).map((o) => `${listHead(tokens, o)} at ${at(o.startOffset).line}:${at(o.startOffset).column}`).join(', ')}${outer.length > 3 ? ', …' : ''})`;
+        return new SxpSyntaxError('SXP_UNEXPECTED_EOF', `${ending}: list ${head} opened at line ${where.line}, column ${where.column} is not closed${more}`, {
           file,
           position,
           hint: "add the missing ')' (the file may have been truncated while xend was saving it)",
