@@ -103,7 +103,8 @@ export function readOs(ctx: ReadContext, dom: SxpList, img: ImageInfo): OsModel 
       if (args) os.cmdline = args;
     }
   }
-  if (!os.kernel) {
+  {
+    // Kept with a direct kernel too: the firmware still consults it (and libvirt would add hd).
     const order = img.get('boot') ?? strVal(dictVal(dom, 'HVM_boot_params'), 'order') ?? 'c';
     for (const ch of order) {
       const dev = BOOT_LETTERS[ch];
