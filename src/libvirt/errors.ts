@@ -78,7 +78,7 @@ export function classifyLibvirtMessage(message: string, operation = ''): Libvirt
  * details), joined on one line. Falls back to the whole stderr.
  */
 export function virshErrorMessage(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim());
+  const lines = stderr.split(/\r\n|\r|\n/).map((l) => l.trim());
   const first = lines.findIndex((l) => l.startsWith('error:'));
   const picked = (first >= 0 ? lines.slice(first) : lines).filter((l) => l !== '');
   return picked.map((l) => l.replace(/^error:\s*/, '')).join(': ');
