@@ -15,6 +15,12 @@ import { EndOfText, InvalidCharacter, LParen, RParen, UnterminatedString } from 
 export interface ParseSxpOptions {
   /** Path reported in errors and stored on the document. */
   file?: string;
+  /**
+   * Accept input with no forms (returns `forms: []`). For files where "nothing
+   * set" is legitimate, such as an all-comments xend-config.sxp; a domain's
+   * config.sxp without forms is an error (the default).
+   */
+  allowEmpty?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -46,7 +52,7 @@ export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {})
   const forms = sxpParser.document();
   const err = sxpParser.errors.find((e) => !(sxpParser.sawEndOfText && e.name === 'NotAllInputParsedException'));
   if (err) throw translate(err, tokens, text, lines, file);
-  if (forms.length === 0) {
+  if (forms.length === 0 && !opts.allowEmpty) {
     throw new SxpSyntaxError('SXP_NO_CONFIGURATION', 'no configuration found: the file is empty or contains only comments', {
       file,
       position: lines.at(0),
