@@ -71,6 +71,7 @@ function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefau
     top = isList(form) ? form : undefined;
   } catch (e) {
     problems.push(syntaxProblem(e, text));
+    salvageIdentity(entry, text.toString('latin1'));
     return;
   }
   if (top) {
@@ -114,6 +115,13 @@ function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefau
         '; xend skipped this entry, so it is not a managed domain (a stale copy?). Remove it, or rename the directory to the uuid inside if it is the real domain',
     });
   }
+}
+
+/** Name and uuid of an unparsable file, so the admin knows which domain it was (first occurrence, like xend). */
+function salvageIdentity(entry: InventoryEntry, text: string): void {
+  const value = (key: string) => new RegExp(`\\(${key}\\s+['"]?([^\\s()'"]+)`).exec(text)?.[1];
+  entry.name = value('name') ?? value('name_label');
+  entry.uuid = value('uuid')?.toLowerCase();
 }
 
 function syntaxProblem(e: unknown, text: Buffer): Problem {

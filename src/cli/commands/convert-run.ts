@@ -13,19 +13,23 @@ import { runBatch, type BatchOptions } from '../../batch/run-batch.js';
 import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from '../../batch/types.js';
 import { Xend2LibxlError, UsageError } from '../../errors.js';
 import { loadXendConfig } from '../../inventory/xend-config.js';
+import type { Command } from 'commander';
+import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
 import { createReporter } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { ConvertCliOptions } from './convert.js';
 
-export async function runConvertCommand(inputs: string[], opts: ConvertCliOptions, ctx: CliContext): Promise<number> {
+export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOptions, ctx: CliContext, cmd?: Command): Promise<number> {
+  // The root's -q counts as well as the command's own.
+  const opts = { ...cliOpts, quiet: cliOpts.quiet || (cmd ? globalUiOptions(cmd).quiet : false) };
   const toStdout = opts.outDir === undefined && !opts.json;
   if (toStdout && (inputs.length > 1 || (await isDirectory(ctx, inputs[0])))) {
     throw new UsageError('several inputs need an output directory', 'add -o OUTDIR (one <name>.xml per domain), or --json for one report with every XML');
   }
   const xendDefaults = opts.xendConfig ? (await loadXendConfig(path.resolve(ctx.cwd, opts.xendConfig)))?.defaults : undefined;
   const validate = opts.validate ? await schemaValidator() : undefined;
-  const reporter = createReporter(ctx, { quiet: opts.quiet, json: opts.json });
+  const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
 
   const json = opts.json ? new JsonReportWriter(ctx.stdout) : undefined;
   const junit = opts.junit ? new JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;

@@ -10,25 +10,25 @@ import { addOptions, intInRange, type OptionSpec } from '../option-spec.js';
 
 export interface ConvertCliOptions {
   outDir?: string;
-  json: boolean;
+  json?: boolean;
   junit?: string;
-  strict: boolean;
-  validate: boolean;
+  strict?: boolean;
+  validate?: boolean;
   jobs?: number;
-  force: boolean;
-  quiet: boolean;
+  force?: boolean;
+  quiet?: boolean;
   xendConfig?: string;
 }
 
 export const convertOptionSpecs: OptionSpec[] = [
   { key: 'outDir', flags: '-o, --out-dir <dir>', description: 'write one <name>.xml per domain into DIR (created if missing)' },
-  { key: 'json', flags: '--json', description: 'print one JSON report {results, summary} on stdout', default: false },
+  { key: 'json', flags: '--json', description: 'print one JSON report {results, summary} on stdout' },
   { key: 'junit', flags: '--junit <file>', description: 'also write a JUnit XML report (one testcase per input) to FILE' },
-  { key: 'strict', flags: '--strict', description: 'treat warnings as failures (exit 1, no XML written for that input)', default: false },
-  { key: 'validate', flags: '--validate', description: "check every XML against libvirt's domain schema (needs xmllint or virt-xml-validate)", default: false },
+  { key: 'strict', flags: '--strict', description: 'treat warnings as failures (exit 1, no XML written for that input)' },
+  { key: 'validate', flags: '--validate', description: "check every XML against libvirt's domain schema (needs xmllint or virt-xml-validate)" },
   { key: 'jobs', flags: '-j, --jobs <n>', description: 'worker threads (default: one per core when there are many inputs)', parse: intInRange('--jobs', 1, 64) },
-  { key: 'force', flags: '--force', description: 'replace existing <name>.xml files in the output directory', default: false },
-  { key: 'quiet', flags: '-q, --quiet', description: 'no progress and no warning lines (errors are still printed)', default: false },
+  { key: 'force', flags: '--force', description: 'replace existing <name>.xml files in the output directory' },
+  { key: 'quiet', flags: '-q, --quiet', description: 'no progress and no warning lines (errors are still printed)' },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "the source host's xend-config.sxp, for the defaults xend applied (vif-script, vnc-listen, vncpasswd, keymap)" },
 ];
 
@@ -37,15 +37,15 @@ export function registerConvert(program: Command, ctx: CliContext): void {
     .command('convert')
     .summary('convert xend config.sxp files to libvirt domain XML')
     .description(
-      'Convert xend domain configs (config.sxp, *.sxp, `xm list -l` output) to libvirt domain XML for the libxl driver.\n' +
-        'One FILE without -o: the XML on stdout. Directories are searched for config.sxp and *.sxp.\n' +
-        'Warnings go to stderr as PATH:LINE:COL: warning[CODE]: message. Exit 1 when any input failed\n' +
+      'Convert xend domain configs (config.sxp, *.sxp, `xm list -l` output) to libvirt domain XML for the libxl driver. ' +
+        'One FILE without -o: the XML on stdout. Directories are searched for config.sxp and *.sxp. ' +
+        'Warnings go to stderr as PATH:LINE:COL: warning[CODE]: message. Exit 1 when any input failed ' +
         '(or warned, with --strict); every other input is still converted.',
     )
     .argument('<inputs...>', 'config files or directories (e.g. /var/lib/xend/domains)');
   addOptions(cmd, convertOptionSpecs);
-  cmd.action(async (inputs: string[], opts: ConvertCliOptions) => {
+  cmd.action(async (inputs: string[], opts: ConvertCliOptions, self: Command) => {
     const { runConvertCommand } = await import('./convert-run.js');
-    ctx.exitCode = await runConvertCommand(inputs, opts, ctx);
+    ctx.exitCode = await runConvertCommand(inputs, opts, ctx, self);
   });
 }

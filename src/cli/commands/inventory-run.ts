@@ -4,18 +4,21 @@ import { formatInventoryTable, summaryLine } from '../../inventory/format-table.
 import { scanXendRoot } from '../../inventory/scan.js';
 import type { Inventory, InventoryEntry } from '../../inventory/types.js';
 import { DEFAULT_DOMAINS_PATH, loadXendConfig } from '../../inventory/xend-config.js';
+import type { Command } from 'commander';
+import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
 import { createReporter } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { InventoryCliOptions } from './inventory.js';
 
-export async function runInventoryCommand(opts: InventoryCliOptions, ctx: CliContext): Promise<number> {
+export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: CliContext, cmd?: Command): Promise<number> {
+  const opts = { ...cliOpts, quiet: cliOpts.quiet || (cmd ? globalUiOptions(cmd).quiet : false) };
   // Like xend itself, honour $XEND_CONFIG when no file is named.
   const configArg = opts.xendConfig ?? ctx.env.XEND_CONFIG;
   const xendConfig = await loadXendConfig(configArg === undefined ? undefined : path.resolve(ctx.cwd, configArg));
   const root = opts.xendRoot !== undefined ? path.resolve(ctx.cwd, opts.xendRoot) : (xendConfig?.domainsPath ?? DEFAULT_DOMAINS_PATH);
 
-  const reporter = createReporter(ctx, { quiet: opts.quiet, json: opts.json });
+  const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
   const progress = reporter.progress(`reading ${root}`);
   let inv: Inventory;
   try {

@@ -9,15 +9,15 @@ import { addOptions, type OptionSpec } from '../option-spec.js';
 export interface InventoryCliOptions {
   xendRoot?: string;
   xendConfig?: string;
-  json: boolean;
-  quiet: boolean;
+  json?: boolean;
+  quiet?: boolean;
 }
 
 export const inventoryOptionSpecs: OptionSpec[] = [
   { key: 'xendRoot', flags: '--xend-root <dir>', description: "xend's domain store (default: xend-domains-path from xend-config.sxp, else /var/lib/xend/domains)" },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "xend's daemon settings for the defaults it applied (default: $XEND_CONFIG or /etc/xen/xend-config.sxp when present)" },
-  { key: 'json', flags: '--json', description: 'print {domains, summary} as JSON on stdout', default: false },
-  { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines', default: false },
+  { key: 'json', flags: '--json', description: 'print {domains, summary} as JSON on stdout' },
+  { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines' },
 ];
 
 export function registerInventory(program: Command, ctx: CliContext): void {
@@ -25,14 +25,14 @@ export function registerInventory(program: Command, ctx: CliContext): void {
     .command('inventory')
     .summary('list xend-managed domains and what will break')
     .description(
-      "Read every <uuid>/config.sxp under xend's domain store and report name, uuid, type, memory, vCPUs,\n" +
-        'disks, autostart and problems (uuid/directory mismatch, suspended by xend, unreadable or truncated\n' +
-        'files, shared writable disks, duplicate names/uuids/MACs, conversion warnings). Exit 1 when any\n' +
+      "Read every <uuid>/config.sxp under xend's domain store and report name, uuid, type, memory, vCPUs, " +
+        'disks, autostart and problems (uuid/directory mismatch, suspended by xend, unreadable or truncated ' +
+        'files, shared writable disks, duplicate names/uuids/MACs, conversion warnings). Exit 1 when any ' +
         'entry has an error.',
     );
   addOptions(cmd, inventoryOptionSpecs);
-  cmd.action(async (opts: InventoryCliOptions) => {
+  cmd.action(async (opts: InventoryCliOptions, self: Command) => {
     const { runInventoryCommand } = await import('./inventory-run.js');
-    ctx.exitCode = await runInventoryCommand(opts, ctx);
+    ctx.exitCode = await runInventoryCommand(opts, ctx, self);
   });
 }
