@@ -4,9 +4,7 @@
  * (MAC addresses for NICs that had none, device addresses) — those are not
  * differences; a dropped disk, a changed memory size or a renamed bridge are.
  */
-import type { ReadDomainXml } from './ports.js';
-
-type Pinned = ReturnType<ReadDomainXml>;
+import type { PinnedFields as Pinned } from './ports.js';
 
 export function modelDifferences(expected: Pinned, actual: Pinned): string[] {
   const diffs: string[] = [];

@@ -74,8 +74,28 @@ export interface XendSourcePort {
   read(root: string, opts: { xendConfig?: string }): Promise<XendEntry[]>;
 }
 
+/** The pinned model fields verification compares (a DomainModel has all of them). */
+export interface PinnedDisk {
+  target: string;
+  device: 'disk' | 'cdrom' | 'floppy';
+  source?: string;
+  sourceType?: string;
+  readonly: boolean;
+  shareable: boolean;
+}
+export interface PinnedFields {
+  name: string;
+  uuid?: string;
+  osType: 'pv' | 'hvm';
+  memoryKiB: number;
+  maxMemoryKiB: number;
+  vcpus: number;
+  disks: PinnedDisk[];
+  nics: { mac?: string; bridge?: string }[];
+}
+
 /** Domain XML → the pinned model fields, used to verify what libvirt stored. */
-export type ReadDomainXml = (xml: string) => Pick<DomainModel, 'name' | 'uuid' | 'osType' | 'memoryKiB' | 'maxMemoryKiB' | 'vcpus' | 'disks' | 'nics'>;
+export type ReadDomainXml = (xml: string) => PinnedFields;
 
 /** Runs the admin's --switch-command; resolves with its exit code and output tail. */
 export interface SwitchRunner {

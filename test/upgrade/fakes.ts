@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DomainModel } from '../../src/convert/model.js';
 import type { UpgradeDeps, UpgradeEvent } from '../../src/upgrade/context.js';
-import { HypervisorError, type Clock, type HypervisorPort, type ListedDomain, type ReadDomainXml, type XendEntry } from '../../src/upgrade/ports.js';
+import { HypervisorError, type Clock, type HypervisorPort, type ListedDomain, type PinnedFields, type ReadDomainXml, type XendEntry } from '../../src/upgrade/ports.js';
 
 export interface FakeDomain {
   name: string;
@@ -99,11 +99,11 @@ export class FakeHypervisor implements HypervisorPort {
   }
 }
 
-export function pinned(name: string, uuid: string, extra: Partial<DomainModel> = {}): ReturnType<ReadDomainXml> {
+export function pinned(name: string, uuid: string, extra: Partial<PinnedFields> = {}): PinnedFields {
   return { name, uuid, osType: 'pv', memoryKiB: 524288, maxMemoryKiB: 524288, vcpus: 1, disks: [{ target: 'xvda', device: 'disk', source: `/dev/vg/${name}`, sourceType: 'block', readonly: false, shareable: false }], nics: [{ mac: '00:16:3e:00:00:01', bridge: 'br0' }], ...extra };
 }
 
-export const readJsonXml: ReadDomainXml = (xml) => JSON.parse(xml) as ReturnType<ReadDomainXml>;
+export const readJsonXml: ReadDomainXml = (xml) => JSON.parse(xml) as PinnedFields;
 
 /** Virtual time: sleeping advances the clock instantly, so timeouts are tested in microseconds. */
 export function fakeClock(): Clock {
@@ -133,7 +133,7 @@ export function fakeSource(domains: FakeSourceDomain[]): UpgradeDeps['source'] {
     async read(root) {
       return domains.map((d): XendEntry => {
         const dir = path.join(root, d.uuid);
-        const model: DomainModel = { ...pinned(d.name, d.uuid), autostart: d.autostart ?? false };
+        const model = { ...pinned(d.name, d.uuid), autostart: d.autostart ?? false } as unknown as DomainModel;
         return {
           entry: d.uuid,
           dir,

@@ -1,14 +1,78 @@
-import type { Command } from 'commander';
+/**
+ * `xend2libxl upgrade`: move every xend-managed domain of this host into
+ * libvirt — backed up, journaled, resumable, reversible. The option specs are
+ * exported so the wizard builds the same options object and can print the
+ * equivalent one-line command. The body is loaded only when the command runs.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { Xend2LibxlError } from '../../errors.js';
+import { addOptions, intInRange, type OptionSpec } from '../option-spec.js';
 
-// Placeholder until the command's issue lands; it refuses loudly rather than pretending.
-export function registerUpgrade(program: Command, _ctx: CliContext): void {
-  program
+export interface UpgradeCliOptions {
+  xendRoot?: string;
+  xendConfig?: string;
+  to: string;
+  from?: string;
+  backupDir?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  resume?: boolean;
+  rollback?: boolean;
+  parallel: number;
+  /** Seconds. */
+  shutdownTimeout: number;
+  /** Seconds. */
+  startTimeout: number;
+  force?: boolean;
+  switchCommand?: string;
+  pauseForSwitch?: boolean;
+  includeUnmanaged?: boolean;
+  json?: boolean;
+}
+
+export const DEFAULT_UPGRADE_TARGET = 'xen:///system';
+
+function nonEmpty(flag: string): (v: string) => string {
+  return (v) => {
+    if (v.trim() === '') throw new InvalidArgumentError(`${flag} needs a value`);
+    return v;
+  };
+}
+
+export const upgradeOptionSpecs: OptionSpec[] = [
+  { key: 'xendRoot', flags: '--xend-root <dir>', description: "xend's domain store, read only (e.g. /var/lib/xend/domains)", parse: nonEmpty('--xend-root') },
+  { key: 'xendConfig', flags: '--xend-config <file>', description: 'xend-config.sxp for the defaults xend applied (default /etc/xen/xend-config.sxp when present)' },
+  { key: 'to', flags: '--to <uri>', description: 'libvirt URI to define the domains on', default: DEFAULT_UPGRADE_TARGET, parse: nonEmpty('--to') },
+  { key: 'from', flags: '--from <uri>', description: 'libvirt URI of the old toolstack while it still runs: which domains run now, shut them down, back up their XML' },
+  { key: 'backupDir', flags: '--backup-dir <dir>', description: 'new or empty private directory for the backup and the journal (required)', parse: nonEmpty('--backup-dir') },
+  { key: 'dryRun', flags: '--dry-run', description: 'print the ordered steps per domain and every warning; change nothing' },
+  { key: 'yes', flags: '-y, --yes', description: 'do not ask for confirmation (required when not on a terminal)' },
+  { key: 'resume', flags: '--resume', description: 'continue the upgrade journaled in --backup-dir (after a pause, a crash or a fix)' },
+  { key: 'rollback', flags: '--rollback', description: 'undo the upgrade journaled in --backup-dir: undefine what we defined, restart what we stopped' },
+  { key: 'parallel', flags: '--parallel <n>', description: 'domains handled at the same time', default: 4, parse: intInRange('--parallel', 1, 64) },
+  { key: 'shutdownTimeout', flags: '--shutdown-timeout <seconds>', description: 'wait this long for a graceful shutdown; then hold the domain (or destroy it with --force)', default: 300, parse: intInRange('--shutdown-timeout', 1, 86_400) },
+  { key: 'startTimeout', flags: '--start-timeout <seconds>', description: 'wait this long for a started domain to run', default: 120, parse: intInRange('--start-timeout', 1, 3_600) },
+  { key: 'force', flags: '--force', description: 'destroy domains that ignore the shutdown; replace differing definitions on the target (the old one is saved)' },
+  { key: 'switchCommand', flags: '--switch-command <cmd>', description: 'command line run once, through /bin/sh, to switch toolstacks (e.g. "systemctl stop xend && systemctl restart libvirtd")', parse: nonEmpty('--switch-command') },
+  { key: 'pauseForSwitch', flags: '--pause-for-switch', description: 'stop after the shutdowns (exit code 3) so you can switch toolstacks yourself; then --resume' },
+  { key: 'includeUnmanaged', flags: '--include-unmanaged', description: 'also take domains --from shows that have no config.sxp (xm create), from their libvirt XML' },
+  { key: 'json', flags: '--json', description: 'print the final report as JSON on stdout' },
+];
+
+export function registerUpgrade(program: Command, ctx: CliContext): void {
+  const cmd = program
     .command('upgrade')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new Xend2LibxlError('NOT_IMPLEMENTED', 'the upgrade command is not implemented yet');
-    });
+    .summary('upgrade this host from xend to libvirt: backup, shutdown, define, verify, restart')
+    .description(
+      'Move every xend-managed domain into libvirt: back up config.sxp (+ checkpoint.chk) and XML, shut the running\n' +
+        'domains down gracefully (--from), switch the toolstack (--switch-command, or --pause-for-switch then --resume),\n' +
+        'define them on --to, verify by reading back, set autostart as xend had it and start what was running.\n' +
+        'Every step is journaled in --backup-dir: --resume continues after a crash or reboot, --rollback undoes.\n' +
+        'The xend root is never modified. Exit: 0 all done, 1 some domain needs attention, 2 usage, 3 paused.',
+    );
+  addOptions(cmd, upgradeOptionSpecs);
+  cmd.action(async (opts: UpgradeCliOptions, self: Command) => {
+    const { runUpgradeCommand } = await import('./upgrade-run.js');
+    ctx.exitCode = await runUpgradeCommand({ ...opts, toExplicit: self.getOptionValueSource('to') === 'cli' }, ctx, self);
+  });
 }
