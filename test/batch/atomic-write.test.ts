@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isTempName, removeStaleTemps, writeFileAtomic } from '../../src/batch/atomic-write.js';
+import { tempDir } from './fixture-paths.js';
+
+describe('atomic output files', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it('never replaces an existing file without force, and leaves no temp file behind', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    writeFileAtomic(t.dir, 'web1.xml', '<domain>one</domain>', false);
+    expect(() => writeFileAtomic(t.dir, 'web1.xml', '<domain>two</domain>', false)).toThrow(expect.objectContaining({ code: 'OUTPUT_EXISTS', hint: expect.stringContaining('--force') }));
+    expect(readFileSync(path.join(t.dir, 'web1.xml'), 'utf8')).toBe('<domain>one</domain>');
+    writeFileAtomic(t.dir, 'web1.xml', '<domain>three</domain>', true);
+    expect(readFileSync(path.join(t.dir, 'web1.xml'), 'utf8')).toBe('<domain>three</domain>');
+    expect(readdirSync(t.dir)).toEqual(['web1.xml']);
+  });
+
+  it('removes temp files of dead runs but not of live ones', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const dead = '.xend2libxl-999999999-3.tmp';
+    const live = `.xend2libxl-${process.pid}-7.tmp`;
+    for (const n of [dead, live, 'keep.xml']) writeFileSync(path.join(t.dir, n), 'x');
+    expect(isTempName(dead) && isTempName(live) && !isTempName('keep.xml')).toBe(true);
+    expect(removeStaleTemps(t.dir)).toBe(1);
+    expect(readdirSync(t.dir).sort()).toEqual([live, 'keep.xml']);
+  });
+
+  it('reports an unwritable directory as a typed error', () => {
+    expect(() => writeFileAtomic('/nonexistent-dir', 'a.xml', 'x', false)).toThrow(expect.objectContaining({ code: 'OUTPUT_WRITE_FAILED' }));
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * A batch killed at any moment (SIGKILL: no handler runs) leaves only complete
+ * XML files in OUTDIR; its temp files are clearly named and the next run
+ * removes them. SIGINT stops cleanly with exit 130 and no temp files at all.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTempName } from '../../src/batch/atomic-write.js';
+import { binPath, runBin } from '../helpers/run-cli.js';
+import { manyDomainsText, tempDir } from './fixture-paths.js';
+
+const COUNT = 1500;
+let root: { dir: string; cleanup: () => void };
+
+beforeAll(() => {
+  root = tempDir('xend2libxl-interrupt-');
+  for (let i = 0; i < COUNT; i++) {
+    const d = manyDomainsText(i);
+    mkdirSync(path.join(root.dir, 'domains', d.uuid), { recursive: true });
+    writeFileSync(path.join(root.dir, 'domains', d.uuid, 'config.sxp'), d.text);
+  }
+});
+afterAll(() => root.cleanup());
+
+/** Start a batch, wait until it has written `atLeast` files, then send `signal`. */
+function startAndSignal(out: string, signal: NodeJS.Signals, atLeast: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, 'convert', 'domains', '-o', out, '--jobs', '2'], { cwd: root.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setInterval(() => {
+      let n = 0;
+      try {
+        n = readdirSync(out).filter((f) => f.endsWith('.xml')).length;
+      } catch {
+        /* not created yet */
+      }
+      if (n >= atLeast) {
+        clearInterval(timer);
+        child.kill(signal);
+      }
+    }, 5);
+    child.on('error', reject);
+    child.on('exit', (code, sig) => {
+      clearInterval(timer);
+      resolve({ code, signal: sig, stderr });
+    });
+  });
+}
+
+function classify(out: string) {
+  const names = readdirSync(out);
+  const xml = names.filter((n) => n.endsWith('.xml'));
+  const temps = names.filter(isTempName);
+  const other = names.filter((n) => !n.endsWith('.xml') && !isTempName(n));
+  const incomplete = xml.filter((n) => {
+    const text = readFileSync(path.join(out, n), 'utf8');
+    return XMLValidator.validate(text) !== true || !text.trimEnd().endsWith('</domain>');
+  });
+  return { xml, temps, other, incomplete };
+}
+
+describe('interrupted batch', () => {
+  it('SIGKILL mid-run leaves only complete .xml files; the next run cleans up and finishes', async () => {
+    const out = path.join(root.dir, 'out-kill');
+    const r = await startAndSignal(out, 'SIGKILL', 100);
+    expect(r.signal).toBe('SIGKILL');
+    const after = classify(out);
+    expect(after.xml.length).toBeGreaterThanOrEqual(100);
+    expect(after.xml.length).toBeLessThan(COUNT);
+    expect(after.incomplete).toEqual([]);
+    expect(after.other).toEqual([]);
+
+    const rerun = await runBin(['convert', 'domains', '-o', out, '--force', '--quiet'], { cwd: root.dir, timeoutMs: 120_000 });
+    expect(rerun.stderr).toBe('');
+    expect(rerun.code).toBe(0);
+    const final = classify(out);
+    expect(final.xml.length).toBe(COUNT);
+    expect(final.temps).toEqual([]);
+    expect(final.incomplete).toEqual([]);
+  });
+
+  it('SIGINT stops taking inputs, finishes what is in flight and exits 130 without temp files', async () => {
+    const out = path.join(root.dir, 'out-int');
+    const r = await startAndSignal(out, 'SIGINT', 50);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted');
+    const after = classify(out);
+    expect(after.temps).toEqual([]);
+    expect(after.incomplete).toEqual([]);
+    expect(after.xml.length).toBeLessThan(COUNT);
+  });
+
+  it('worker threads produce exactly what the main thread produces', async () => {
+    const a = path.join(root.dir, 'out-j1');
+    const b = path.join(root.dir, 'out-j2');
+    const [r1, r2] = [await runBin(['convert', 'domains', '-o', a, '--jobs', '1', '--json'], { cwd: root.dir }), await runBin(['convert', 'domains', '-o', b, '--jobs', '2', '--json'], { cwd: root.dir })];
+    expect([r1.code, r2.code]).toEqual([0, 0]);
+    const s1 = JSON.parse(r1.stdout);
+    const s2 = JSON.parse(r2.stdout);
+    expect(s2.results.map((x: { source: string }) => x.source)).toEqual(s1.results.map((x: { source: string }) => x.source));
+    expect(s2.summary).toMatchObject({ inputs: COUNT, converted: COUNT, written: COUNT });
+    const names = readdirSync(a).sort();
+    expect(readdirSync(b).sort()).toEqual(names);
+    for (const n of names.filter((_, i) => i % 97 === 0)) expect(readFileSync(path.join(b, n), 'utf8')).toBe(readFileSync(path.join(a, n), 'utf8'));
+  });
+});
