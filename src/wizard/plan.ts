@@ -1,0 +1,93 @@
+/**
+ * Answers → the exact commands to run, plus every warning the admin must see.
+ * Pure: no I/O, so the plan screen, the run and the printed one-liner can never
+ * disagree.
+ */
+import path from 'node:path';
+import type { Inventory, InventoryEntry } from '../inventory/types.js';
+import type { ConvertAnswers, EvacuateAnswers, UpgradeAnswers } from './screens/options.js';
+import { argvFor } from './command-specs.js';
+import type { HostFacts, PlannedCommand, WizardPlan } from './types.js';
+
+/** Must match JOURNAL_FILE in src/upgrade/journal.ts (the summary points the admin at it). */
+const JOURNAL_FILE = 'journal.json';
+
+function problemLines(entries: readonly InventoryEntry[]): string[] {
+  return entries.flatMap((e) => e.problems.map((p) => `${e.name ?? e.directoryUuid}: ${p.severity === 'error' ? 'error' : 'warning'}[${p.code}] ${p.message}`));
+}
+
+export function convertPlan(inv: Inventory, selectedPaths: readonly string[], a: ConvertAnswers, xendConfig?: string): WizardPlan {
+  const chosen = inv.domains.filter((e) => selectedPaths.includes(e.path));
+  const cmd: PlannedCommand = {
+    command: 'convert',
+    argv: argvFor('convert', { outDir: a.outDir, strict: a.strict, xendConfig }, chosen.map((e) => e.path)),
+    destructive: false,
+    purpose: `write ${chosen.length} libvirt domain XML file(s) to ${a.outDir}`,
+  };
+  return { path: 'convert', commands: [cmd], warnings: problemLines(chosen), artefacts: [`XML files: ${a.outDir}`] };
+}
+
+function upgradeValues(inv: Inventory, a: UpgradeAnswers, xendConfig?: string): Record<string, unknown> {
+  return {
+    xendRoot: inv.summary.root,
+    xendConfig,
+    backupDir: a.backupDir,
+    from: a.from,
+    to: a.to,
+    shutdownTimeout: a.shutdownTimeout,
+    parallel: a.parallel,
+    switchCommand: a.switchMode === 'command' ? a.switchCommand : undefined,
+    pauseForSwitch: a.switchMode === 'pause' ? true : undefined,
+  };
+}
+
+function upgradeCommand(inv: Inventory, a: UpgradeAnswers, xendConfig?: string): PlannedCommand {
+  return {
+    command: 'upgrade',
+    argv: argvFor('upgrade', upgradeValues(inv, a, xendConfig)),
+    destructive: true,
+    purpose: `back up, shut down, switch and define all ${inv.summary.domains} domains on ${a.to}${a.switchMode === 'pause' ? ' (pauses for you to switch the toolstack)' : ''}`,
+  };
+}
+
+function upgradeWarnings(f: HostFacts, inv: Inventory, a: UpgradeAnswers): string[] {
+  const w = problemLines(inv.domains);
+  const errors = inv.domains.filter((e) => e.status === 'error').length;
+  if (errors) w.push(`${errors} domain(s) have errors: the upgrade holds them and reports them; fix them first if they matter`);
+  if (f.xendPid && a.switchMode === 'command') w.push(`xend (pid ${f.xendPid}) is running: the switch command must stop it`);
+  if (!a.from) w.push('no --from connection: running guests are not shut down by the upgrade; make sure none run');
+  w.push('every guest still running here is shut down for the switch: downtime until it is restarted under libxl');
+  return w;
+}
+
+export function upgradePlan(f: HostFacts, inv: Inventory, a: UpgradeAnswers, xendConfig?: string): WizardPlan {
+  return {
+    path: 'upgrade',
+    commands: [upgradeCommand(inv, a, xendConfig)],
+    warnings: upgradeWarnings(f, inv, a),
+    artefacts: [`backup: ${a.backupDir}`, `journal: ${path.join(a.backupDir, JOURNAL_FILE)} (resume with: xend2libxl upgrade --backup-dir ${a.backupDir} --resume)`],
+  };
+}
+
+export function evacuatePlan(f: HostFacts, inv: Inventory, guests: readonly string[], e: EvacuateAnswers, u: UpgradeAnswers, xendConfig?: string): WizardPlan {
+  const running = f.uris.find((p) => p.uri === e.from)?.running ?? [];
+  const everything = running.length > 0 && running.every((n) => guests.includes(n));
+  const values = { from: e.from, to: e.to, parallel: e.parallel };
+  const move: PlannedCommand = everything
+    ? { command: 'evacuate', argv: argvFor('evacuate', values), destructive: true, purpose: `live-migrate every running guest (${running.length}) from ${e.from} to ${e.to}` }
+    : { command: 'migrate', argv: argvFor('migrate', values, [...guests]), destructive: true, purpose: `live-migrate ${guests.join(', ')} from ${e.from} to ${e.to}` };
+  const byName = new Map(inv.domains.map((d) => [d.name, d]));
+  const stay = running.filter((n) => !guests.includes(n));
+  const warnings = [
+    ...problemLines(guests.map((g) => byName.get(g)).filter((d): d is InventoryEntry => Boolean(d))),
+    ...guests.filter((g) => !byName.has(g)).map((g) => `${g}: not in the xend store; after migration it is defined only on ${e.to}`),
+    ...(stay.length ? [`${stay.join(', ')} stay(s) on this host and will be shut down by the upgrade`] : []),
+    ...upgradeWarnings(f, inv, u),
+  ];
+  return {
+    path: 'evacuate',
+    commands: [move, upgradeCommand(inv, u, xendConfig)],
+    warnings,
+    artefacts: upgradePlan(f, inv, u, xendConfig).artefacts,
+  };
+}
