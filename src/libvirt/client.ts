@@ -74,16 +74,22 @@ export class Libvirt {
 
   /** Every domain with name, UUID, id, coarse state, persistence and autostart, from one virsh connection. */
   async list(): Promise<DomainSummary[]> {
-    const r = await this.run('list', [LIST_QUERIES.join(` ; echo ${SECTION} ; `)]);
-    let sections = r.stdout.split(SECTION);
+    let sections: string[];
+    try {
+      sections = (await this.run('list', [LIST_QUERIES.join(` ; echo ${SECTION} ; `)])).stdout.split(SECTION);
+    } catch (e) {
+      // virsh before 7.x refuses --uuid with --name ("Only one argument from --table, --name and --uuid may be specified").
+      if (!(e instanceof LibvirtError && /Only one argument from/.test(e.libvirtMessage))) throw e;
+      sections = await this.legacyListSections();
+    }
     // A domain literally named like our separator would shift the sections; ask one query at a time instead.
     if (sections.length !== LIST_QUERIES.length) {
       sections = [];
       for (const q of LIST_QUERIES) sections.push((await this.run('list', q.split(' '))).stdout);
     }
     const [all, running, paused, shutoff, persistent, autostart] = [
-      parseUuidIdNameLines(sections[0]),
-      ...sections.slice(1).map(parseUuidLines),
+      this.parsed('list', undefined, () => parseUuidIdNameLines(sections[0])),
+      ...sections.slice(1).map((s) => this.parsed('list', undefined, () => parseUuidLines(s))),
     ] as [ReturnType<typeof parseUuidIdNameLines>, ...Set<string>[]];
     return all.map((d) => ({
       ...d,
@@ -91,6 +97,25 @@ export class Libvirt {
       persistent: persistent.has(d.uuid),
       autostart: autostart.has(d.uuid),
     }));
+  }
+
+  /** The same sections from an old virsh: UUIDs first, then each domain's name and id by UUID. */
+  private async legacyListSections(): Promise<string[]> {
+    const uuids = [...parseUuidLines((await this.run('list', ['list', '--all', '--uuid'])).stdout)];
+    const lines: string[] = [];
+    for (const uuid of uuids) {
+      try {
+        const name = (await this.domainCommand('domname', uuid)).replace(/\n+$/, '');
+        const id = (await this.domainCommand('domid', uuid)).trim();
+        lines.push(`${uuid} ${/^\d+$/.test(id) ? id : '-'} ${name}`);
+      } catch (e) {
+        // Undefined between the calls: it is simply no longer there.
+        if (!(e instanceof LibvirtError && e.kind === 'not-found')) throw e;
+      }
+    }
+    const rest = [];
+    for (const q of LIST_QUERIES.slice(1)) rest.push((await this.run('list', q.split(' '))).stdout);
+    return [lines.join('\n'), ...rest];
   }
 
   /** The domain XML; `securityInfo` keeps passwords (VNC) that a plain dump masks. */
@@ -212,7 +237,7 @@ export class Libvirt {
     }
   }
 
-  private parsed<T>(operation: string, domain: string, parse: () => T): T {
+  private parsed<T>(operation: string, domain: string | undefined, parse: () => T): T {
     try {
       return parse();
     } catch (e) {

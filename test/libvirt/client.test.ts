@@ -11,6 +11,8 @@ import { fakeRunner, on, virshError } from './fake-runner.js';
 
 const URI = 'xen:///system';
 const SECTION = '@xend2libxl-section@';
+/** The filter of each list section after the first, in the client's order. */
+const LIST_FLAGS = ['--state-running', '--state-paused', '--state-shutoff', '--persistent', '--autostart'];
 
 async function failure(p: Promise<unknown>): Promise<LibvirtError> {
   try {
@@ -140,6 +142,23 @@ describe('Libvirt.list', () => {
     expect(runner.calls).toHaveLength(7);
     expect(runner.calls[1].args).toEqual(['list', '--all', '--uuid', '--id', '--name']);
     expect(domains.map((d) => d.name)).toContain(`a${SECTION}b`);
+  });
+
+  it('falls back to per-domain lookups on a virsh that refuses --uuid with --name', async () => {
+    const runner = fakeRunner(
+      (call) => (call.args.length === 1 ? virshError('Only one argument from --table, --name and --uuid may be specified.') : undefined),
+      (call) => (call.args.join(' ') === 'list --all --uuid' ? { stdout: '6695eb01-f6a4-8304-79aa-97f2502e193f\n4f2a3b1c-1111-2222-3333-444455556667\n77777777-2222-3333-4444-555555555555\n' } : undefined),
+      on('domname', (call) =>
+        call.args[2] === '77777777-2222-3333-4444-555555555555' ? virshError("failed to get domain '77777777-2222-3333-4444-555555555555'") : { stdout: call.args[2].startsWith('6695') ? 'test\n\n' : 'pvgrub\n\n' },
+      ),
+      on('domid', (call) => ({ stdout: call.args[2].startsWith('6695') ? '1\n\n' : '-\n\n' })),
+      on('list', (call) => ({ stdout: sections[LIST_FLAGS.indexOf(call.args[3]) + 1] ?? '' })),
+    );
+    const domains = await new Libvirt(runner, URI).list();
+    expect(domains.map((d) => [d.name, d.id, d.state, d.autostart])).toEqual([
+      ['test', 1, 'running', false],
+      ['pvgrub', null, 'shut off', true],
+    ]);
   });
 
   it('rejects output it does not understand instead of guessing', async () => {
