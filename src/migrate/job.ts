@@ -72,7 +72,7 @@ export class MigrationJob {
     const o = this.o;
     const started = Date.now();
     const percentHistory: number[] = [];
-    const progress = new ProgressModel({ domainMemoryBytes: o.domainMemoryBytes, assumedRateMiB: o.assumedRateMiB, stallWindowMs: o.stallWindowMs });
+    const progress = new ProgressModel({ domainMemoryBytes: o.domainMemoryBytes, assumedRateMiB: o.assumedRateMiB, stallWindowMs: o.stallWindowMs, driverHasByteStats: o.caps.byteStats });
     const pollMs = Math.min(1000, Math.max(100, o.pollMs ?? 500));
     const warned = new Set<string>();
     const warnOnce = (code: string, message: string) => {
@@ -127,9 +127,11 @@ export class MigrationJob {
         lastSeenJob = true;
         if (!cancelling && !suspended) this.setPhase('transferring');
         const snap = progress.update(stats, Date.now());
-        emitProgress(snap);
-        if (snap.stalled) warnOnce('MIGRATION_STALLED', `remaining memory has not shrunk for ${Math.round((o.stallWindowMs ?? 30_000) / 1000)} s`);
-        if (snap.notConverging) warnOnce('MIGRATION_NOT_CONVERGING', `the guest dirties memory (${snap.dirtyMiBPerSec?.toFixed(1)} MiB/s) at least as fast as it is sent (${snap.mibPerSec?.toFixed(1)} MiB/s)`);
+        if (snap) {
+          emitProgress(snap);
+          if (snap.stalled) warnOnce('MIGRATION_STALLED', `remaining memory has not shrunk for ${Math.round((o.stallWindowMs ?? 30_000) / 1000)} s`);
+          if (snap.notConverging) warnOnce('MIGRATION_NOT_CONVERGING', `the guest dirties memory (${snap.dirtyMiBPerSec?.toFixed(1)} MiB/s) at least as fast as it is sent (${snap.mibPerSec?.toFixed(1)} MiB/s)`);
+        }
       }
       const elapsedSec = (Date.now() - started) / 1000;
       if (o.timeoutSec && elapsedSec > o.timeoutSec && !cancelling && !suspended) {

@@ -143,12 +143,14 @@ async function checkCpu(inp: PreflightInput, f: DomainFacts, checks: Check[]): P
     const file = path.join(dir, 'cpu.xml');
     await writeFile(file, f.cpuXml, 'utf8');
     // qemu has the hypervisor-aware comparison; libxl only the host-CPU one.
-    let r = await q(inp.runner, inp.destUri, ['hypervisor-cpu-compare', '--', file]);
+    // Compare against the domain's own virt type (a TCG 'qemu' guest is not judged by KVM's CPU).
+    const virt = f.hypervisorType ? ['--virttype', f.hypervisorType] : [];
+    let r = await q(inp.runner, inp.destUri, ['hypervisor-cpu-compare', ...virt, '--', file]);
     if (classifyVirsh(r) === 'unsupported') r = await q(inp.runner, inp.destUri, ['cpu-compare', '--', file]);
     const out = `${r.stdout}${r.stderr}`;
-    if (/incompatible/i.test(out)) checks.push({ name: 'CPU compatibility', status: 'fail', detail: out.trim().split('\n')[0] });
+    if (/incompatible/i.test(out)) checks.push({ name: 'CPU compatibility', status: 'fail', detail: out.trim().split('\n')[0].replace(file, 'the domain CPU') });
     else if (classifyVirsh(r)) checks.push({ name: 'CPU compatibility', status: 'warn', detail: `cannot compare: ${virshMessage(r)}` });
-    else checks.push({ name: 'CPU compatibility', status: 'ok', detail: out.trim().split('\n')[0] });
+    else checks.push({ name: 'CPU compatibility', status: 'ok', detail: out.trim().split('\n')[0].replace(file, 'the domain CPU') });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

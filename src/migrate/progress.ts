@@ -42,6 +42,12 @@ export interface ProgressOptions {
   assumedRateMiB?: number;
   /** Warn when remaining memory makes no new low for this long (default 30 s). */
   stallWindowMs?: number;
+  /**
+   * Whether the driver reports byte counters at all (qemu yes, libxl no). When it
+   * does, a sample without them (job set-up, rollback) carries no progress and is
+   * skipped instead of flipping the display into elapsed-only mode.
+   */
+  driverHasByteStats?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -60,8 +66,9 @@ export class ProgressModel {
     return this.last;
   }
 
-  /** Feed one sample taken at `nowMs` (monotonic clock). */
-  update(s: JobStats, nowMs: number): ProgressSnapshot {
+  /** Feed one sample taken at `nowMs`; null when the sample carries no progress for this driver. */
+  update(s: JobStats, nowMs: number): ProgressSnapshot | null {
+    if (this.opts.driverHasByteStats && !hasByteCounters(s)) return null;
     if (this.firstAt === null) this.firstAt = nowMs;
     const elapsedMs = s.timeElapsedMs ?? nowMs - this.firstAt;
     const snap = hasByteCounters(s) ? this.measured(s, nowMs, elapsedMs) : this.elapsedOnly(elapsedMs);

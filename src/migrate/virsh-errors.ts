@@ -42,8 +42,9 @@ export function classifyText(stderr: string): VirshFailureKind {
 /** The `error: ...` lines of virsh's stderr, joined; the whole stderr when there are none. */
 export function virshMessage(r: VirshResult): string {
   if (r.timedOut) return `virsh did not answer within ${Math.round(r.durationMs / 1000)} s (${r.argv.slice(1).join(' ')})`;
-  const lines = r.stderr.split(/\r?\n/).map((l) => l.replace(/\r.*$/, '').trim()).filter((l) => l.startsWith('error:'));
-  const text = (lines.length ? lines.join(' ') : r.stderr.trim()).replace(/^error:\s*/, '').replace(/\s*error:\s*/g, ': ');
+  // `virsh migrate --verbose` writes \r-separated progress and then the error on the same line.
+  const errors = [...r.stderr.matchAll(/error:\s*([^\r\n]*)/g)].map((m) => m[1].trim()).filter(Boolean);
+  const text = errors.length ? errors.join(': ') : r.stderr.replace(/Migration: \[[^\]]*\]/g, '').trim();
   return text || `virsh exited with code ${r.exitCode}`;
 }
 
