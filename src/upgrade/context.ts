@@ -41,6 +41,8 @@ export interface UpgradeOptions {
   switchTimeoutMs?: number;
   pauseForSwitch?: boolean;
   includeUnmanaged?: boolean;
+  /** Limit the upgrade to these domain names or uuids (default: all). */
+  only?: string[];
   /** Poll interval for state changes (tests shorten it). */
   pollMs?: number;
 }

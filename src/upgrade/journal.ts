@@ -64,6 +64,8 @@ export interface JournalOptions {
   includeUnmanaged: boolean;
   switchMode: SwitchMode;
   switchCommand?: string;
+  /** --domain filter the upgrade was started with. */
+  only?: string[];
 }
 
 export interface Journal {

@@ -25,8 +25,17 @@ export function isActive(state: string): boolean {
   return ACTIVE.has(state);
 }
 
-export function buildPlan(entries: XendEntry[], fromDomains: ListedDomain[] | undefined, includeUnmanaged: boolean): Plan {
+/** `only`: names or uuids the admin limited the upgrade to (empty = everything). */
+export function buildPlan(allEntries: XendEntry[], allFrom: ListedDomain[] | undefined, includeUnmanaged: boolean, only: readonly string[] = []): Plan {
   const warnings: JournalProblem[] = [];
+  const wanted = new Set(only.map((o) => o.toLowerCase()));
+  const pick = (name?: string, id?: string) => wanted.size === 0 || (name !== undefined && (wanted.has(name.toLowerCase()) || only.includes(name))) || (id !== undefined && wanted.has(id.toLowerCase()));
+  const entries = allEntries.filter((e) => pick(e.name, e.uuid) || pick(undefined, e.entry));
+  const fromDomains = allFrom?.filter((d) => pick(d.name, d.uuid) || entries.some((e) => (e.uuid && e.uuid === d.uuid.toLowerCase()) || e.name === d.name));
+  const found = new Set([...entries.flatMap((e) => [e.name, e.uuid, e.entry]), ...(fromDomains ?? []).flatMap((d) => [d.name, d.uuid.toLowerCase()])].filter((x): x is string => x !== undefined).map((x) => x.toLowerCase()));
+  for (const o of only) {
+    if (!found.has(o.toLowerCase())) warnings.push({ code: 'DOMAIN_NOT_FOUND', message: `--domain ${o} matches no xend entry${allFrom ? ' and no domain on the source' : ''}` });
+  }
   const byUuid = new Map((fromDomains ?? []).map((d) => [d.uuid.toLowerCase(), d]));
   const byName = new Map((fromDomains ?? []).map((d) => [d.name, d]));
   const matched = new Set<ListedDomain>();

@@ -28,7 +28,7 @@ import { runRollback } from './rollback.js';
 export async function makePlan(deps: UpgradeDeps, opts: UpgradeOptions): Promise<Plan> {
   const entries = opts.xendRoot ? await deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : [];
   const fromDomains = opts.from ? await deps.hv.list(opts.from) : undefined;
-  return buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged));
+  return buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? []);
 }
 
 export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
@@ -62,6 +62,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
         includeUnmanaged: Boolean(opts.includeUnmanaged),
         switchMode: opts.switchCommand ? 'command' : opts.pauseForSwitch ? 'pause' : 'none',
         switchCommand: opts.switchCommand,
+        ...(opts.only?.length ? { only: opts.only } : {}),
       },
       plan.domains.map((p) => p.journal),
     );

@@ -54,6 +54,7 @@ function toCoreOptions(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: C
   if (!cli.backupDir) throw new UsageError('--backup-dir is required', 'name a new or empty directory outside the xend root, e.g. --backup-dir /root/xend-upgrade');
   if (cli.resume && cli.rollback) throw new UsageError('--resume and --rollback exclude each other');
   if (cli.switchCommand && cli.pauseForSwitch) throw new UsageError('--switch-command and --pause-for-switch exclude each other', 'either let the tool run the switch, or pause and do it yourself');
+  if (cli.domain?.length && (cli.resume || cli.rollback)) throw new UsageError('--domain applies when an upgrade is planned; --resume and --rollback work on the domains in the journal');
   if (cli.dryRun && (cli.resume || cli.rollback)) throw new UsageError('--dry-run plans a new upgrade; it cannot be combined with --resume or --rollback');
   if (!cli.resume && !cli.rollback && !cli.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
   const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(ctx.cwd, p));
@@ -75,6 +76,7 @@ function toCoreOptions(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: C
     switchCommand: cli.switchCommand,
     pauseForSwitch: cli.pauseForSwitch,
     includeUnmanaged: cli.includeUnmanaged,
+    only: cli.domain,
   };
 }
 

@@ -27,6 +27,7 @@ export interface UpgradeCliOptions {
   switchCommand?: string;
   pauseForSwitch?: boolean;
   includeUnmanaged?: boolean;
+  domain?: string[];
   json?: boolean;
 }
 
@@ -56,6 +57,7 @@ export const upgradeOptionSpecs: OptionSpec[] = [
   { key: 'switchCommand', flags: '--switch-command <cmd>', description: 'command line run once, through /bin/sh, to switch toolstacks (e.g. "systemctl stop xend && systemctl restart libvirtd")', parse: nonEmpty('--switch-command') },
   { key: 'pauseForSwitch', flags: '--pause-for-switch', description: 'stop after the shutdowns (exit code 3) so you can switch toolstacks yourself; then --resume' },
   { key: 'includeUnmanaged', flags: '--include-unmanaged', description: 'also take domains --from shows that have no config.sxp (xm create), from their libvirt XML' },
+  { key: 'domain', flags: '--domain <name|uuid>', description: 'limit the upgrade to this domain (repeatable; default: all)', repeatable: true },
   { key: 'json', flags: '--json', description: 'print the final report as JSON on stdout' },
 ];
 
