@@ -45,11 +45,19 @@ export function convertSxpText(text: string | Uint8Array, opts: ConvertOptions =
     const doc = parseSxp(text, { file: opts.file });
     domain = readXendDomain(ctx, doc);
     validateModel(ctx, domain);
-    return { ok: true, domain, xml: modelToXml(domain), warnings: ctx.warnings };
+    return { ok: true, domain, xml: modelToXml(domain), warnings: bySourcePosition(ctx.warnings) };
   } catch (e) {
-    if (e instanceof Xend2LibxlError) return { ok: false, domain, warnings: ctx.warnings, error: e };
+    if (e instanceof Xend2LibxlError) return { ok: false, domain, warnings: bySourcePosition(ctx.warnings), error: e };
     throw e;
   }
+}
+
+/** Warnings in file order, so they read top to bottom like the config (stable for equal positions). */
+function bySourcePosition(ws: Diagnostic[]): Diagnostic[] {
+  return ws
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => (a.w.line ?? 0) - (b.w.line ?? 0) || (a.w.column ?? 0) - (b.w.column ?? 0) || a.i - b.i)
+    .map(({ w }) => w);
 }
 
 /** Convert an already-built model (xm/xl importers, tests): validation + XML. */

@@ -88,7 +88,9 @@ export function readVcpus(ctx: ReadContext, dom: SxpList, image: SxpList | undef
     if (cpu !== undefined && cpu >= 0) info.vcpuPins = [{ vcpu: 0, cpuset: String(cpu) }];
   }
   const params = dictVal(dom, 'vcpus_params');
-  const weight = intVal(ctx, dom, 'cpu_weight') ?? intVal(ctx, params, 'weight');
+  // Xen 3.0.x wrote a float sEDF weight (`1.0`), not a credit-scheduler weight: nothing to carry over.
+  const legacyWeight = strVal(dom, 'cpu_weight')?.includes('.') ?? false;
+  const weight = (legacyWeight ? undefined : intVal(ctx, dom, 'cpu_weight')) ?? intVal(ctx, params, 'weight');
   const cap = intVal(ctx, dom, 'cpu_cap') ?? intVal(ctx, params, 'cap');
   if ((weight !== undefined && weight !== 256) || (cap !== undefined && cap !== 0)) {
     if (weight !== undefined) info.schedWeight = weight;

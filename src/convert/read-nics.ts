@@ -22,15 +22,18 @@ export function readNic(ctx: ReadContext, vif: SxpList, osType: OsType, index: n
   const bridge = strVal(vif, 'bridge');
   const script = strVal(vif, 'script') ?? nonDefaultScript(ctx.defaults.vifScript);
   const scriptBase = script?.split('/').pop();
-  const bridged = bridge !== undefined || scriptBase === undefined || BRIDGE_SCRIPTS.has(scriptBase);
-  if (bridged && bridge === undefined) {
+  // libvirt's bridge type needs a bridge name; without one the NIC stays 'ethernet' and keeps the
+  // script, whose vif-bridge picks the host's first bridge exactly as it did under xend.
+  const bridged = bridge !== undefined;
+  if (!bridged && (scriptBase === undefined || BRIDGE_SCRIPTS.has(scriptBase))) {
     ctx.warn(
       'NIC_NO_BRIDGE',
-      `NIC ${index} names no bridge; xend's vif-bridge script picked the first bridge on the host, libvirt needs one named — the NIC is defined without a bridge and will not start until you set <source bridge=…>`,
+      `NIC ${index} names no bridge; the vif-bridge script will plug it into the first bridge it finds on the new host, which may not be the network the guest had. Set <source bridge=…> to be sure`,
       vif,
     );
   }
-  const nic: NicModel = { type: bridged ? 'bridge' : 'ethernet', mac, bridge, script, pos: vif.pos, ips: [] };
+  const nic: NicModel = { type: bridged ? 'bridge' : 'ethernet', mac, script: script ?? (bridged ? undefined : 'vif-bridge'), pos: vif.pos, ips: [] };
+  if (bridge) nic.bridge = bridge;
   const ip = strVal(vif, 'ip');
   if (ip) nic.ips = ip.split(/\s+/).filter(Boolean);
   const vifname = strVal(vif, 'vifname');

@@ -10,6 +10,9 @@ import { atomVal, parseXendBool, strVal } from './sxp-values.js';
 
 const AUTO_DEVFN = 0x100;
 
+/** Per-device options whose xend default is also what libxl does: nothing changes, nothing to report. */
+const PCI_OPTION_DEFAULTS: Record<string, boolean> = { msitranslate: true, power_mgmt: false };
+
 function hex(ctx: ReadContext, dev: SxpList, keys: string[], max: number): number {
   for (const key of keys) {
     const a = atomVal(dev, key);
@@ -41,6 +44,7 @@ function readFunction(ctx: ReadContext, dev: SxpList): PciHostdevModel {
     const name = pair?.kind === 'list' && pair.items[0]?.kind === 'atom' ? pair.items[0].value : undefined;
     const value = pair?.kind === 'list' && pair.items[1]?.kind === 'atom' ? pair.items[1].value : '';
     if (name === 'permissive') h.permissive = parseXendBool(value) ?? false;
+    else if (name && name in PCI_OPTION_DEFAULTS && parseXendBool(value) === PCI_OPTION_DEFAULTS[name]) continue;
     else if (name) ctx.warn('PCI_OPTION_DROPPED', `PCI ${label}: option ${name}=${value} has no libvirt setting and is dropped (libxl uses its default)`, opts);
   }
   return h;
