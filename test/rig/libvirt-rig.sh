@@ -20,7 +20,7 @@
 # and, when this call started the daemons, the session as owner; `release` uses both.
 set -uo pipefail
 
-RIG_DIR=${XEND2LIBXL_RIG_DIR:-/tmp/xend2libxl-rig}
+RIG_DIR=$(realpath -m "${XEND2LIBXL_RIG_DIR:-/tmp/xend2libxl-rig}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 GUEST_KERNEL=$RIG_DIR/tinyguest.elf
 HOSTS="1 2"
@@ -167,6 +167,8 @@ start_host() {
 }
 
 do_start() {
+  # sun_path holds 108 bytes; libvirtd would fail later with a less obvious message.
+  [ ${#RIG_DIR} -le 80 ] || die "XEND2LIBXL_RIG_DIR is too long for a unix socket path (max 80 characters): $RIG_DIR"
   do_install
   write_hosts_file
   local n started="" pids=""
@@ -177,8 +179,9 @@ do_start() {
   if [ -n "$started" ]; then
     # The first qemu:///system connection probes QEMU (~8 s); pay it now, in parallel, not inside a test.
     for n in $HOSTS; do $VIRSH -c "$(host_uri "$n")" domcapabilities --virttype qemu >/dev/null 9>&- & pids="$pids $!"; done
-    # shellcheck disable=SC2086
-    wait $pids || die "capabilities probe failed (see $RIG_DIR/h*/libvirtd.log)"
+    local p failed=0
+    for p in $pids; do wait "$p" || failed=1; done
+    [ $failed = 0 ] || die "capabilities probe failed (see $RIG_DIR/h*/libvirtd.log)"
     [ -n "${XEND2LIBXL_RIG_SESSION:-}" ] && echo "$XEND2LIBXL_RIG_SESSION" >"$RIG_DIR/owner"
   fi
   if [ -n "${XEND2LIBXL_RIG_SESSION:-}" ]; then
