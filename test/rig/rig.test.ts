@@ -70,6 +70,8 @@ describe.skipIf(libvirtSkipped)('libvirt test rig', () => {
     define(rig.h1.uri, xml);
     virsh(rig.h1.uri, 'start', names.acpi);
     await rig.waitForReady(rig.h1, names.acpi, 60_000);
+    // The guest echoes the options it parsed from the kernel command line.
+    expect(serialText(rig, names.acpi)).toMatch(/acpi=1 fill_mib=16 dirty_mib_s=0/);
     virsh(rig.h1.uri, 'shutdown', names.acpi);
     await until('ACPI power-off', 30_000, () => virsh(rig.h1.uri, 'domstate', '--reason', names.acpi) === 'shut off (shutdown)');
   });
@@ -89,6 +91,7 @@ describe.skipIf(libvirtSkipped)('libvirt test rig', () => {
     define(rig.h1.uri, xml);
     virsh(rig.h1.uri, 'start', names.mig);
     await rig.waitForReady(rig.h1, names.mig, 60_000);
+    expect(serialText(rig, names.mig)).toMatch(/fill_mib=16 dirty_mib_s=1/);
     virsh(rig.h1.uri, 'migrate', '--live', '--p2p', '--persistent', '--undefinesource', names.mig, rig.h2.tcpUri);
     expect(virsh(rig.h2.uri, 'domstate', names.mig)).toBe('running');
     expect(tryVirsh(rig.h1.uri, 'domstate', names.mig)).toMatch(/^error:.*failed to get domain/s);
