@@ -8,7 +8,8 @@ export interface DiskTarget {
   bus: 'xen' | 'ide' | 'scsi';
 }
 
-export function parseDiskDev(dev: string): DiskTarget {
+/** PV guests see every disk as a Xen vbd whatever its name (`sda1` partitions included); only HVM names pick an emulated bus. */
+export function parseDiskDev(dev: string, pv = false): DiskTarget {
   let d = dev.trim();
   if (d.startsWith('ioemu:')) d = d.slice('ioemu:'.length);
   let cdrom = false;
@@ -18,7 +19,7 @@ export function parseDiskDev(dev: string): DiskTarget {
     d = d.slice(0, colon);
   }
   if (/^(0x[0-9a-f]+|\d+)$/i.test(d)) d = deviceNumberToName(Number.parseInt(d, d.toLowerCase().startsWith('0x') ? 16 : 10)) ?? d;
-  return { name: d, cdrom, bus: busFor(d) };
+  return { name: d, cdrom, bus: pv ? 'xen' : busFor(d) };
 }
 
 function busFor(name: string): DiskTarget['bus'] {

@@ -26,7 +26,7 @@ export function readDevices(ctx: ReadContext, dom: SxpList, osType: OsType, imag
       case 'vbd':
       case 'tap':
       case 'tap2': {
-        const d = readDisk(ctx, dev);
+        const d = readDisk(ctx, dev, osType);
         if (d) out.disks.push(d);
         break;
       }

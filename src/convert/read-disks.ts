@@ -6,10 +6,10 @@ import type { ReadContext } from './read-context.js';
 import { atomVal, parseXendBool, strVal } from './sxp-values.js';
 import { parseUname } from './uname.js';
 
-export function readDisk(ctx: ReadContext, dev: SxpList): DiskModel | undefined {
+export function readDisk(ctx: ReadContext, dev: SxpList, osType: OsType): DiskModel | undefined {
   const devAtom = atomVal(dev, 'dev');
   if (!devAtom) ctx.fail('INVALID_DISK', 'disk has no `dev` (guest device name)', dev, 'Add e.g. (dev xvda) to the device block.');
-  const target = parseDiskDev(devAtom.value);
+  const target = parseDiskDev(devAtom.value, osType === 'pv');
   const unameAtom = atomVal(dev, 'uname');
   const mode = strVal(dev, 'mode') ?? 'r';
   const bootable = parseXendBool(strVal(dev, 'bootable') ?? '0') ?? false;

@@ -96,7 +96,8 @@ export function readOs(ctx: ReadContext, dom: SxpList, img: ImageInfo): OsModel 
     }
   } else if (kernel) {
     // Old xend put hvmloader in `kernel`; anything else is a direct kernel boot.
-    if ((kernel.split('/').pop() ?? '') === 'hvmloader') os.loader = kernel;
+    // xend resolved a bare `hvmloader` in its firmware dir; libvirt needs an absolute path.
+    if ((kernel.split('/').pop() ?? '') === 'hvmloader') os.loader = kernel.startsWith('/') ? kernel : '/usr/lib/xen/boot/hvmloader';
     else {
       os.kernel = kernel;
       if (ramdisk) os.initrd = ramdisk;

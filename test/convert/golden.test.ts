@@ -6,22 +6,14 @@
  * Review-and-regenerate: XEND2LIBXL_REGENERATE=1 rewrites the expected files
  * (like libvirt's VIR_TEST_REGENERATE_OUTPUT); inspect `git diff` before committing.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/diagnostics.js';
-import { convertSxpText, type XendDefaults } from '../../src/convert/api.js';
+import { convertFixture, FIXTURE_DIR as DIR, fixtureNames } from './emitted-xml.js';
 
-const DIR = join(process.cwd(), 'fixtures', 'sxp');
 const REGENERATE = process.env.XEND2LIBXL_REGENERATE === '1';
-const names = readdirSync(DIR).filter((f) => f.endsWith('.sxp')).map((f) => f.slice(0, -4)).sort();
-
-export function convertFixture(name: string) {
-  const file = `fixtures/sxp/${name}.sxp`;
-  const defaultsFile = join(DIR, `${name}.defaults.json`);
-  const xendDefaults = existsSync(defaultsFile) ? (JSON.parse(readFileSync(defaultsFile, 'utf8')) as XendDefaults) : undefined;
-  return convertSxpText(readFileSync(join(DIR, `${name}.sxp`)), { file, xendDefaults });
-}
+const names = fixtureNames();
 
 describe('golden fixtures (fixtures/sxp)', () => {
   it('has at least 15 realistic cases', () => {
