@@ -43,7 +43,6 @@ export function domainPrompt(entries: readonly InventoryEntry[], message = 'Whic
     choices: domainChoices(entries),
     pageSize: 12,
     loop: false,
-    required: true,
     validate: (chosen: readonly unknown[]) => (chosen.length > 0 ? true : 'pick at least one domain, or press Ctrl-C to stop here'),
   };
 }
@@ -59,7 +58,6 @@ export function runningGuestPrompt(running: readonly string[], entries: readonly
     }),
     pageSize: 12,
     loop: false,
-    required: true,
     validate: (chosen: readonly unknown[]) => (chosen.length > 0 ? true : 'pick at least one domain, or press Ctrl-C to stop here'),
   };
 }
