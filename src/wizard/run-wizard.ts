@@ -109,8 +109,9 @@ async function planFor(d: WizardDeps, path: WizardPath, f: HostFacts, inv: Inven
     return convertPlan(inv, chosen, await askConvertOptions(d.prompts, d.cwd), d.xendConfig);
   }
   if (path === 'upgrade') {
-    d.write('\nAn in-place upgrade takes every domain in the store: after the switch xend is gone, and a domain left behind would be lost.\n');
-    return upgradePlan(f, inv, await askUpgradeOptions(d.prompts, f, d.now()), d.xendConfig);
+    d.write('\nAfter the switch xend is gone: a domain not upgraded now is defined nowhere until you upgrade it later.\n');
+    const chosen: string[] = await d.prompts.checkbox(domainPrompt(inv.domains, 'Which domains should be upgraded? (all is the safe default)'));
+    return upgradePlan(f, inv, await askUpgradeOptions(d.prompts, f, d.now()), d.xendConfig, chosen);
   }
   const source = f.uris.find((u) => u.ok && u.running.length > 0);
   if (!source) return undefined;

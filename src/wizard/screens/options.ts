@@ -6,6 +6,13 @@
 import type { Prompts } from '../../ui/lazy-modules.js';
 import type { HostFacts } from '../types.js';
 import { backupDir, libvirtUri, notEmpty, outputDir, wholeNumberIn } from './validate.js';
+import { specsOf } from '../command-specs.js';
+
+/** Prompt defaults are the flags' defaults: what the admin sees here is what the CLI would do. */
+function specDefault(command: 'upgrade' | 'migrate', key: string, fallback: number): string {
+  const d = specsOf(command)?.find((s) => s.key === key)?.default;
+  return String(typeof d === 'number' ? d : fallback);
+}
 
 type Ask = Pick<Prompts, 'input' | 'select' | 'confirm'>;
 
@@ -62,8 +69,10 @@ export async function askUpgradeOptions(p: Ask, f: HostFacts, now: Date): Promis
         })
       : '';
   const to = await uriChoice(p, 'Define the domains on which libvirt connection (after the switch)?', [], 'xen:///system');
-  const shutdownTimeout = Number(await p.input({ message: 'Seconds to wait for each guest to shut down?', default: '120', validate: wholeNumberIn('the shutdown timeout', 10, 3600) }));
-  const parallel = Number(await p.input({ message: 'Guests to handle at once?', default: '4', validate: wholeNumberIn('parallelism', 1, 64) }));
+  const shutdownTimeout = Number(
+    await p.input({ message: 'Seconds to wait for each guest to shut down (then it is held, not destroyed)?', default: specDefault('upgrade', 'shutdownTimeout', 300), validate: wholeNumberIn('the shutdown timeout', 1, 86_400) }),
+  );
+  const parallel = Number(await p.input({ message: 'Domains to handle at once?', default: specDefault('upgrade', 'parallel', 4), validate: wholeNumberIn('parallelism', 1, 64) }));
   const switchMode = await p.select({
     message: 'How is the toolstack switched (stop xend, start libvirtd with libxl)?',
     choices: [
@@ -85,6 +94,6 @@ export async function askEvacuateOptions(p: Ask, source: string): Promise<Evacua
       validate: (v: string) => (v.trim() === source ? 'the destination must be another host' : libvirtUri(v)),
     })
   ).trim();
-  const parallel = Number(await p.input({ message: 'Migrations at once?', default: '1', validate: wholeNumberIn('parallelism', 1, 16) }));
+  const parallel = Number(await p.input({ message: 'Migrations at once?', default: specDefault('migrate', 'parallel', 1), validate: wholeNumberIn('parallelism', 1, 16) }));
   return { from: source, to, parallel };
 }
