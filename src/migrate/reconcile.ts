@@ -93,6 +93,11 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       if (src.state === 'paused') await act('resumed the guest on the source', () => resume(runner, su, domain));
       if (inp.wasPersistent && !src.persistent) await act('made the source copy persistent again', async () => definePersistent(runner, su, await dumpXml(runner, su, domain)));
       if (!acted) return done('stayed');
+    } else if (src.state === 'absent' && dst.state === 'paused') {
+      // Completed while paused (timeout action "suspend"): qemu keeps the pause on the
+      // destination. We only migrate running guests, so running is the state to restore.
+      await act('resumed the guest on the destination', () => resume(runner, du, domain));
+      if (!dst.persistent) await act('made the destination copy persistent', async () => definePersistent(runner, du, await dumpXml(runner, du, domain)));
     } else {
       return done('not-running');
     }

@@ -5,18 +5,32 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addOptions } from '../option-spec.js';
+import { type OptionSpec, addOptions } from '../option-spec.js';
+import { UsageError } from '../../errors.js';
 import { listActive } from '../../migrate/domain-ops.js';
 import { type MigrationCliOptions, type MigrationDeps, migrationOptionSpecs, runMigrationCommand } from './migrate.js';
 
-export type EvacuateCliOptions = MigrationCliOptions;
-export const evacuateOptionSpecs = migrationOptionSpecs;
+export interface EvacuateCliOptions extends MigrationCliOptions {
+  /** Only domains whose name matches this glob (`*`, `?`); the rest are left alone and listed. */
+  match?: string;
+}
+export const evacuateOptionSpecs: OptionSpec[] = [
+  ...migrationOptionSpecs,
+  { key: 'match', flags: '--match <glob>', description: "only evacuate domains whose name matches (e.g. 'web-*'); others are left alone" },
+];
+
+/** `web-*` → /^web-.*$/; everything but * and ? is literal. */
+export function globToRegExp(glob: string): RegExp {
+  if (!glob.trim()) throw new UsageError('--match needs a non-empty pattern');
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
 
 export function registerEvacuate(program: Command, ctx: CliContext, deps: MigrationDeps = {}): void {
   const cmd = program.command('evacuate').description('live-migrate every running domain off a host (paused ones are reported as left behind)');
   addOptions(cmd, evacuateOptionSpecs);
   cmd.action(async (opts: EvacuateCliOptions, command: Command) => {
     // Paused guests are listed too: preflight refuses them, so they show up as "stayed behind" instead of being silently ignored.
-    ctx.exitCode = await runMigrationCommand(ctx, command, opts, (runner) => listActive(runner, opts.from), deps);
+    const only = opts.match !== undefined ? globToRegExp(opts.match) : null;
+    ctx.exitCode = await runMigrationCommand(ctx, command, opts, async (runner) => (await listActive(runner, opts.from)).filter((d) => !only || only.test(d)), deps);
   });
 }

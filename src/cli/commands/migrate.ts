@@ -10,11 +10,11 @@ import { UsageError } from '../../errors.js';
 import { type OptionSpec, addOptions, intInRange } from '../option-spec.js';
 import { execFileRunner, type VirshRunner } from '../../libvirt/runner.js';
 import { CANCEL_STRATEGIES, type CancelStrategy } from '../../migrate/cancel.js';
-import { capsOf, checkUris, driverOfUri } from '../../migrate/driver.js';
+import { type DriverCaps, capsOf, checkUris, driverOfUri } from '../../migrate/driver.js';
 import type { TimeoutAction } from '../../migrate/job.js';
 import { MigrationBatch } from '../../migrate/batch.js';
 import { preflightDomain, preflightHosts, type Check, type DomainPreflight } from '../../migrate/preflight.js';
-import { createMigrationView } from './migrate-view.js';
+import { type MigrationView, createMigrationView } from './migrate-view.js';
 
 export interface MigrationCliOptions {
   from: string;
@@ -104,25 +104,53 @@ export async function runMigrationCommand(
   const caps = capsOf(driverOfUri(opts.from));
   for (const w of uris.warnings) view.warn(w);
 
+  // Signals are ours from the first host contact: a Ctrl-C during preflight just stops before anything starts.
+  const state: RunState = { signals: 0, batch: null };
+  const unsubscribe = (deps.onSignal ?? processSignals)((sig) => {
+    state.signals++;
+    if (state.signals === 1) view.warn(`${sig}: cancelling; waiting until every guest runs on exactly one host`);
+    else view.warn(`${sig} again: still cancelling; exiting now would leave guests half-migrated, so this waits (kill -9 only if libvirt itself hangs)`);
+    state.batch?.cancel('signal');
+  });
+  try {
+    return await checkAndMigrate(opts, view, runner, caps, pickDomains, state);
+  } finally {
+    unsubscribe();
+    view.close();
+  }
+}
+
+interface RunState {
+  signals: number;
+  batch: MigrationBatch | null;
+}
+
+async function checkAndMigrate(
+  opts: MigrationCliOptions,
+  view: MigrationView,
+  runner: VirshRunner,
+  caps: DriverCaps,
+  pickDomains: (runner: VirshRunner) => Promise<string[]>,
+  state: RunState,
+): Promise<number> {
   const inp = { runner, sourceUri: opts.from, destUri: opts.to, caps, bandwidthMiB: opts.bandwidth };
   const hostChecks = await preflightHosts(inp);
   view.checks('hosts', hostChecks);
-  if (hostChecks.some((c: Check) => c.status === 'fail')) {
-    view.close();
-    return EXIT.FAILED;
-  }
+  if (state.signals) return EXIT.INTERRUPTED;
+  if (hostChecks.some((c: Check) => c.status === 'fail')) return EXIT.FAILED;
   const domains = await pickDomains(runner);
   const preflights: DomainPreflight[] = [];
   for (const d of domains) {
+    if (state.signals) return EXIT.INTERRUPTED;
     const p = await preflightDomain(inp, d);
     view.checks(d, p.checks);
     preflights.push(p);
   }
   if (opts.dryRun) {
     view.plan(opts, preflights);
-    view.close();
     return preflights.every((p) => p.ok) ? EXIT.OK : EXIT.FAILED;
   }
+  if (state.signals) return EXIT.INTERRUPTED;
 
   const batch = new MigrationBatch(
     {
@@ -142,21 +170,11 @@ export async function runMigrationCommand(
     },
     (e) => view.event(e),
   );
-  let signals = 0;
-  const unsubscribe = (deps.onSignal ?? processSignals)((sig) => {
-    signals++;
-    if (signals === 1) view.warn(`${sig}: cancelling; waiting until every guest runs on exactly one host`);
-    else view.warn(`${sig} again: still cancelling; exiting now would leave guests half-migrated, so this waits (kill -9 only if libvirt itself hangs)`);
-    batch.cancel('signal');
-  });
-  try {
-    const results = await batch.run(preflights);
-    view.summary(results);
-    const clean = results.every((r) => r.ok || r.notStarted || r.reconcile?.end === 'stayed');
-    if (batch.cancelled === 'signal' && clean) return EXIT.INTERRUPTED;
-    return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
-  } finally {
-    unsubscribe();
-    view.close();
-  }
+  state.batch = batch;
+  const results = await batch.run(preflights);
+  view.summary(results);
+  // 130 only when the signal was honoured AND every guest is in a clean end state.
+  const clean = results.every((r) => r.ok || r.notStarted || r.reconcile?.end === 'stayed');
+  if (batch.cancelled === 'signal' && clean) return EXIT.INTERRUPTED;
+  return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
 }
