@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Inventory, InventoryEntry } from '../inventory/types.js';
 import type { ConvertAnswers, EvacuateAnswers, UpgradeAnswers } from './screens/options.js';
 import { argvFor } from './command-specs.js';
+import { shellQuote } from '../cli/option-spec.js';
 import type { HostFacts, PlannedCommand, WizardPlan } from './types.js';
 
 /** Must match JOURNAL_FILE in src/upgrade/journal.ts (the summary points the admin at it). */
@@ -80,7 +81,7 @@ function upgradeWarnings(f: HostFacts, inv: Inventory, a: UpgradeAnswers, chosen
   if (errors) w.push(`${errors} domain(s) have errors: the upgrade holds them and reports them; fix them first if they matter`);
   if (f.xendPid && a.switchMode === 'command') w.push(`xend (pid ${f.xendPid}) is running: the switch command must stop it`);
   if (!a.from) w.push('no --from connection: running guests are not shut down by the upgrade; make sure none run');
-  w.push('every guest still running here is shut down for the switch: downtime until it is restarted under libxl');
+  else w.push(`every chosen guest running on ${a.from} is shut down for the switch: downtime until it is restarted under libxl`);
   return w;
 }
 
@@ -89,7 +90,10 @@ export function upgradePlan(f: HostFacts, inv: Inventory, a: UpgradeAnswers, xen
     path: 'upgrade',
     commands: [upgradeCommand(inv, a, xendConfig, chosenPaths)],
     warnings: upgradeWarnings(f, inv, a, chosenPaths),
-    artefacts: [`backup: ${a.backupDir}`, `journal: ${path.join(a.backupDir, JOURNAL_FILE)} (resume with: xend2libxl upgrade --backup-dir ${a.backupDir} --resume)`],
+    artefacts: [
+      `backup: ${a.backupDir}`,
+      `journal: ${path.join(a.backupDir, JOURNAL_FILE)} (continue: xend2libxl ${shellQuote(['upgrade', '--backup-dir', a.backupDir, '--resume'])}; undo: … --rollback)`,
+    ],
   };
 }
 
