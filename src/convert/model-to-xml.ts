@@ -36,8 +36,9 @@ export function modelToXml(m: DomainModel): string {
   if (m.cpuset) vcpuAttrs.cpuset = m.cpuset;
   if (m.currentVcpus !== undefined) vcpuAttrs.current = m.currentVcpus;
   leaf(dom, 'vcpu', vcpuAttrs, String(m.vcpus));
-  if (m.vcpuPins.length) {
+  if (m.vcpuPins.length || m.schedWeight !== undefined) {
     const tune = dom.ele('cputune');
+    if (m.schedWeight !== undefined) leaf(tune, 'shares', {}, String(m.schedWeight));
     for (const p of m.vcpuPins) leaf(tune, 'vcpupin', { vcpu: p.vcpu, cpuset: p.cpuset });
   }
   if (m.os.bootloader !== undefined) leaf(dom, 'bootloader', {}, m.os.bootloader);

@@ -162,7 +162,7 @@ export interface DomainModel {
   cpuset?: string;
   /** Per-vCPU affinity when xend pinned vCPUs differently. */
   vcpuPins: CpuPinModel[];
-  /** Credit scheduler weight/cap: libvirt's libxl driver sets them only at runtime (`virsh schedinfo`). */
+  /** Credit scheduler weight (→ `<cputune><shares>`) and cap (runtime only: `virsh schedinfo`). */
   schedWeight?: number;
   schedCap?: number;
   os: OsModel;

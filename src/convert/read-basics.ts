@@ -92,13 +92,15 @@ export function readVcpus(ctx: ReadContext, dom: SxpList, image: SxpList | undef
   const legacyWeight = strVal(dom, 'cpu_weight')?.includes('.') ?? false;
   const weight = (legacyWeight ? undefined : intVal(ctx, dom, 'cpu_weight')) ?? intVal(ctx, params, 'weight');
   const cap = intVal(ctx, dom, 'cpu_cap') ?? intVal(ctx, params, 'cap');
-  if ((weight !== undefined && weight !== 256) || (cap !== undefined && cap !== 0)) {
-    if (weight !== undefined) info.schedWeight = weight;
-    if (cap !== undefined) info.schedCap = cap;
+  // Weight travels as <cputune><shares> (libvirt's libxl driver hands it to the credit scheduler);
+  // 256 is the scheduler's default, which libxl applies without being told.
+  if (weight !== undefined && weight > 0 && weight !== 256) info.schedWeight = weight;
+  if (cap !== undefined && cap !== 0) {
+    info.schedCap = cap;
     ctx.warn(
       'SCHED_PARAMS_RUNTIME_ONLY',
-      `credit scheduler weight=${weight ?? 256} cap=${cap ?? 0} cannot be stored in libvirt's libxl XML; the guest starts with weight 256/no cap until \`virsh schedinfo --live DOMAIN --set weight=… cap=…\` is run after each start`,
-      atomVal(dom, 'cpu_weight') ?? params ?? dom,
+      `credit scheduler cap ${cap}% cannot be stored in libvirt's libxl XML; the guest starts uncapped until \`virsh schedinfo DOMAIN --live --set cap=${cap}\` is run after each start`,
+      atomVal(dom, 'cpu_cap') ?? params ?? dom,
     );
   }
   return info;
