@@ -55,15 +55,18 @@ export class RateMeter {
   }
 }
 
-/** `34/100 (34%) 12/s ETA 6s` — or the caller's own detail when it has better numbers. */
+/**
+ * `34/100 (34%)  12/s  ETA 6s`. A caller's own detail (e.g. "34 MiB/s" from
+ * domjobinfo) replaces our rate; our ETA is still added unless the detail has one.
+ */
 export function describeProgress(current: number, total: number | undefined, meter: RateMeter, detail?: string): string {
   const parts = [total ? `${current}/${total} (${Math.floor((Math.min(current, total) / total) * 100)}%)` : `${current}`];
   if (detail) parts.push(detail);
   else {
     const rate = meter.rate();
     if (rate) parts.push(formatRate(rate));
-    const eta = meter.eta(total);
-    if (eta !== undefined && total && current < total) parts.push(`ETA ${formatDuration(eta)}`);
   }
+  const eta = meter.eta(total);
+  if (eta !== undefined && total && current < total && !/\bETA\b/i.test(detail ?? '')) parts.push(`ETA ${formatDuration(eta)}`);
   return parts.join('  ');
 }

@@ -26,8 +26,15 @@ describe('progress formatting', () => {
     expect(m.eta(100)).toBe(8);
     expect(describeProgress(20, 100, m)).toBe('20/100 (20%)  10/s  ETA 8s');
   });
-  it('prefers the caller\'s own detail (e.g. MiB/s from domjobinfo)', () => {
+  it('prefers the caller\'s own detail (e.g. MiB/s from domjobinfo), still adding an ETA unless it has one', () => {
     const m = new RateMeter(() => 0);
     expect(describeProgress(3, undefined, m, '34 MiB/s')).toBe('3  34 MiB/s');
+    let t = 0;
+    const timed = new RateMeter(() => t);
+    timed.sample(0);
+    t = 1000;
+    timed.sample(10);
+    expect(describeProgress(10, 100, timed, '320 files/s')).toBe('10/100 (10%)  320 files/s  ETA 9s');
+    expect(describeProgress(10, 100, timed, '34 MiB/s, ETA 12s')).toBe('10/100 (10%)  34 MiB/s, ETA 12s');
   });
 });
