@@ -73,11 +73,12 @@ function upgradeCommand(inv: Inventory, a: UpgradeAnswers, xendConfig: string | 
 }
 
 function upgradeWarnings(f: HostFacts, inv: Inventory, a: UpgradeAnswers, chosenPaths?: readonly string[]): string[] {
-  const taken = chosenPaths ? inv.domains.filter((e) => chosenPaths.includes(e.path)) : inv.domains;
+  // Without a --domain filter the upgrade reads the whole store (and holds the broken entries): show them all.
+  const taken = domainFilter(inv, chosenPaths) ? inv.domains.filter((e) => chosenPaths!.includes(e.path)) : inv.domains;
   const w = problemLines(taken);
   const left = chosenPaths ? upgradable(inv).filter((e) => !chosenPaths.includes(e.path)) : [];
   if (left.length) w.push(`${left.map((e) => e.name ?? e.directoryUuid).join(', ')} not chosen: after the switch they are defined nowhere (their config.sxp stays in the store; upgrade them later with --domain)`);
-  const errors = inv.domains.filter((e) => e.status === 'error').length;
+  const errors = taken.filter((e) => e.status === 'error').length;
   if (errors) w.push(`${errors} domain(s) have errors: the upgrade holds them and reports them; fix them first if they matter`);
   if (f.xendPid && a.switchMode === 'command') w.push(`xend (pid ${f.xendPid}) is running: the switch command must stop it`);
   if (!a.from) w.push('no --from connection: running guests are not shut down by the upgrade; make sure none run');
