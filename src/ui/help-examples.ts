@@ -25,7 +25,8 @@ const EXAMPLES: Record<string, readonly [string, string][]> = {
   ],
   upgrade: [
     ['xend2libxl upgrade --xend-root /var/lib/xend/domains --backup-dir /root/xend-backup --dry-run', 'show the plan, change nothing'],
-    ["xend2libxl upgrade --backup-dir /root/xend-backup --from xen:///system --to xen:///system --switch-command 'systemctl stop xend && systemctl restart libvirtd'", 'the whole switch in one go'],
+    ["xend2libxl upgrade --xend-root /var/lib/xend/domains --backup-dir /root/xend-backup --from xen:///system --switch-command 'systemctl stop xend && systemctl restart libvirtd'", 'the whole switch in one go'],
+    ['xend2libxl upgrade --xend-root /var/lib/xend/domains --backup-dir /root/xend-backup --from xen:///system --pause-for-switch', 'stop after the shutdowns (exit 3); switch yourself, then --resume'],
     ['xend2libxl upgrade --backup-dir /root/xend-backup --resume', 'continue after --pause-for-switch or a crash'],
     ['xend2libxl upgrade --backup-dir /root/xend-backup --rollback', 'undefine what the upgrade defined'],
   ],
@@ -39,6 +40,7 @@ const EXAMPLES: Record<string, readonly [string, string][]> = {
   wizard: [
     ['xend2libxl wizard', 'detect the host, pick domains and a path, review the plan, run it'],
     ['xend2libxl --log-file /root/xend2libxl.log wizard', 'keep a full log of the session (every virsh call)'],
+    ['xend2libxl wizard --xend-root /mnt/old/var/lib/xend/domains --probe-uri xen+ssh://dom0-a/system', 'another store, another connection'],
   ],
   completion: [
     ['xend2libxl completion bash > /etc/bash_completion.d/xend2libxl', 'bash, system-wide'],

@@ -6,6 +6,24 @@ import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../helpers/run-cli.js';
 import { buildProgram } from '../../src/cli/main.js';
 
+/** Split a command line like a POSIX shell does for the quoting our examples use ('…' and "…"). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  let cur = '';
+  let last = 0;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (m.index > last && cur) {
+      words.push(cur);
+      cur = '';
+    }
+    cur += m[1] ?? m[2] ?? m[3];
+    last = re.lastIndex;
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
 const commands = buildProgram({ stdout: { write: () => 0 }, stderr: { write: () => 0 }, env: {}, cwd: '/', exitCode: 0 }).commands.map((c) => c.name());
 
 describe('--help', () => {
@@ -23,6 +41,26 @@ describe('--help', () => {
     const lines = examples.split('\n').filter((l) => l.startsWith('  $ '));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l).toMatch(new RegExp(`^ {2}\\$ (source <\\()?xend2libxl (.* )?${name}\\b`));
+  });
+
+  it('every example parses: real commands, real flags, valid values', async () => {
+    const { examplesFor } = await import('../../src/ui/help-examples.js');
+    const { Command } = await import('commander');
+    const lines = ['xend2libxl', ...commands].flatMap((n) => (examplesFor(n) ?? '').split('\n').filter((l) => l.startsWith('  $ ')));
+    expect(lines.length).toBeGreaterThan(15);
+    for (const line of lines) {
+      const argv = shellWords(line.slice(4).replace(/\s+#\s.*$/, '').replace(/^source <\((.*)\)$/, '$1').replace(/\s+(\||>).*$/, '')).slice(1);
+      let err = '';
+      const program = buildProgram({ stdout: { write: () => 0 }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: '/', exitCode: 0 });
+      // Parse only: every action replaced by a no-op, so commander's own checks (unknown flags, choices, arguments) decide.
+      const stub = (c: InstanceType<typeof Command>) => {
+        c.action(() => undefined);
+        c.commands.forEach(stub);
+      };
+      program.commands.forEach(stub);
+      program.hook('preAction', () => undefined);
+      await expect(program.parseAsync(argv, { from: 'user' }), `${line}\n${err}`).resolves.toBeDefined();
+    }
   });
 
   it('does not load ora or the prompts library (startup time)', () => {
