@@ -10,15 +10,24 @@ import type { CharDevModel, DiskModel, DomainModel, GraphicsModel, NicModel, Pci
 
 type Attrs = Record<string, string | number>;
 
+// Characters XML 1.0 cannot carry at all (xend configs re-saved by xend can hold stray control bytes).
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Replace what XML cannot represent with U+FFFD so the document stays well-formed. */
+export function xmlSafe(s: string): string {
+  return s.replace(NOT_XML_CHAR, '\ufffd');
+}
+
 function leaf(parent: XMLBuilder, name: string, attrs: Attrs = {}, text?: string): XMLBuilder {
   const el = parent.ele(name, stringify(attrs));
-  if (text !== undefined) el.txt(text);
+  if (text !== undefined) el.txt(xmlSafe(text));
   return el;
 }
 
 function stringify(attrs: Attrs): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = xmlSafe(String(v));
   return out;
 }
 

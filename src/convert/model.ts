@@ -21,7 +21,7 @@ export interface DiskModel {
   shareable: boolean;
   /** Where in the config.sxp this disk was declared. */
   pos?: SourcePosition;
-  /** Backend driver for libxl: `phy` (blkback on a block device) or `qemu` (qdisk). Absent for an empty CD-ROM. */
+  /** Backend driver for libxl: `phy` (blkback on a block device) or `qemu` (qdisk, also for CD-ROMs). */
   driver?: 'phy' | 'qemu';
   /** Image format handed to qdisk; `raw` unless the uname said otherwise. */
   format?: DiskFormat;
@@ -174,8 +174,8 @@ export interface DomainModel {
   /** Device model binary, only when it is an upstream qemu (qemu-dm/stubdom-dm are dropped with a warning). */
   emulator?: string;
   graphics: GraphicsModel[];
+  /** HVM serial ports (libxl has no parallel ports: PARALLEL_DROPPED). */
   serials: CharDevModel[];
-  parallels: CharDevModel[];
   sounds: string[];
   inputs: InputModel[];
   hostdevs: PciHostdevModel[];

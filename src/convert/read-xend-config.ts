@@ -57,7 +57,6 @@ export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel 
     ...readLifecycle(ctx, dom),
     graphics: devices.graphics,
     serials: readSerials(ctx, img),
-    parallels: [],
     sounds: readSounds(ctx, img),
     inputs: readUsbInputs(ctx, img),
     pos: dom.pos,

@@ -119,3 +119,35 @@ describe('property: converted XML re-reads to the declared config', () => {
     );
   });
 });
+
+describe('property: any description text gives well-formed XML', () => {
+  const sxpQuote = (s: string) =>
+    `'${[...s]
+      .map((ch) => {
+        const code = ch.codePointAt(0) ?? 0;
+        if (ch === '\\') return '\\\\';
+        if (ch === "'") return "\\'";
+        if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+        return ch;
+      })
+      .join('')}'`;
+
+  it('escapes markup and replaces characters XML cannot carry', async () => {
+    const { XMLParser, XMLValidator } = await import('fast-xml-parser');
+    const { xmlSafe } = await import('../../src/convert/model-to-xml.js');
+    const p = new XMLParser({ trimValues: false, parseTagValue: false });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 40 }), fc.string({ unit: 'binary-ascii', maxLength: 10 }), (a, b) => {
+        const desc = a + b;
+        const r = convertSxpText(`(domain (name d) (memory 64) (description ${sxpQuote(desc)}) (image (linux (kernel /k))))`);
+        expect(r.error?.message).toBeUndefined();
+        const xml = r.xml ?? '';
+        expect(XMLValidator.validate(xml)).toBe(true);
+        const parsed = p.parse(xml) as { domain: { description?: string } };
+        // XML end-of-line handling turns CR/CRLF into LF in every parser, libvirt's included.
+        expect(parsed.domain.description ?? '').toBe(xmlSafe(desc).replace(/\r\n?/g, '\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
