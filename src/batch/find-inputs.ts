@@ -3,7 +3,8 @@
  * listing in memory at a time) so a tree of 100,000 configs costs no more
  * memory than one of ten. Order is deterministic: sorted names, depth first.
  */
-import { opendir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** xend's daemon settings share the extension but are not domain configs. */
@@ -28,15 +29,15 @@ export async function* findInputs(args: readonly string[], cwd: string): AsyncGe
 }
 
 async function* walk(abs: string, shown: string): AsyncGenerator<string> {
+  // One directory listing at a time; synchronous because a thread-pool hop per
+  // directory costs more than listing a xend <uuid>/ directory.
   const names: { name: string; dir: boolean }[] = [];
-  const dir = await opendir(abs);
-  for await (const d of dir) {
+  for (const d of readdirSync(abs, { withFileTypes: true })) {
     let isDir = d.isDirectory();
     let isFile = d.isFile();
     if (d.isSymbolicLink()) {
       // Follow links to files; never follow links to directories (loops, surprise trees).
-      const target = await stat(path.join(abs, d.name)).catch(() => undefined);
-      isFile = target?.isFile() ?? false;
+      isFile = statSync(path.join(abs, d.name), { throwIfNoEntry: false })?.isFile() ?? false;
       isDir = false;
     }
     if (isDir || (isFile && isDomainConfigName(d.name))) names.push({ name: d.name, dir: isDir });

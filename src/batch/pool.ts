@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { convertFile, type ConvertFileOptions } from './convert-file.js';
+import type { ConvertFileOptions } from './convert-file.js';
 import type { InputResult } from './types.js';
 
 export interface Converter {
@@ -15,9 +15,28 @@ export interface Converter {
   readonly threads: number;
 }
 
+/**
+ * Conversion on the main thread. The converter is imported on first use: when
+ * workers do the converting, the main thread never loads it (less memory).
+ */
 export function inlineConverter(opts: ConvertFileOptions): Converter {
-  return { convert: (source) => convertFile(source, opts), close: async () => {}, threads: 0 };
+  let mod: Promise<typeof import('./convert-file.js')> | undefined;
+  return {
+    convert: async (source) => (await (mod ??= import('./convert-file.js'))).convertFile(source, opts),
+    close: async () => {},
+    threads: 0,
+  };
 }
+
+/**
+ * A small young generation per worker: conversions allocate only short-lived
+ * garbage, and V8's default (up to 32 MiB per isolate) would put a batch over
+ * its 200 MB RSS budget with one worker per core (bench/batch.js).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.XEND2LIBXL_WORKER_YOUNG_MB ?? 8) };
+
+/** Conversions queued per worker before the main thread takes one itself: enough to never leave a worker idle. */
+const WORKER_QUEUE = 3;
 
 interface PoolWorker {
   worker: Worker;
@@ -26,9 +45,13 @@ interface PoolWorker {
 }
 
 /**
- * A pool of `threads` workers, or undefined when the compiled worker script is
- * not there (running from TypeScript sources, e.g. under vitest): then the
- * caller converts on the main thread, which gives the same results.
+ * `threads` converting threads: the main thread plus `threads - 1` workers.
+ * The main thread takes a conversion whenever every worker already has
+ * {@link WORKER_QUEUE} queued, so all cores stay busy while only `threads - 1`
+ * extra V8 isolates (~40 MB each with the converter loaded) exist.
+ * Undefined when the compiled worker script is not there (running from
+ * TypeScript sources, e.g. under vitest): the caller then converts on the main
+ * thread only, which gives the same results.
  */
 export function workerConverter(opts: ConvertFileOptions, threads: number): Converter | undefined {
   const script = new URL('./worker.js', import.meta.url);
@@ -36,8 +59,8 @@ export function workerConverter(opts: ConvertFileOptions, threads: number): Conv
   const inline = inlineConverter(opts);
   let nextId = 0;
   const pool: PoolWorker[] = [];
-  for (let i = 0; i < threads; i++) {
-    const pw: PoolWorker = { worker: new Worker(script, { workerData: opts }), pending: new Map(), alive: true };
+  for (let i = 0; i < threads - 1; i++) {
+    const pw: PoolWorker = { worker: new Worker(script, { workerData: opts, resourceLimits: WORKER_LIMITS }), pending: new Map(), alive: true };
     const die = (err: Error) => {
       pw.alive = false;
       for (const p of pw.pending.values()) p.reject(err);
@@ -56,10 +79,10 @@ export function workerConverter(opts: ConvertFileOptions, threads: number): Conv
   return {
     threads,
     convert(source) {
-      // Least-loaded live worker; if every worker died, keep going on the main thread.
+      // Least-loaded live worker; the main thread when all are busy (or all died).
       let best: PoolWorker | undefined;
       for (const pw of pool) if (pw.alive && (!best || pw.pending.size < best.pending.size)) best = pw;
-      if (!best) return inline.convert(source);
+      if (!best || best.pending.size >= WORKER_QUEUE) return inline.convert(source);
       const target = best;
       const id = nextId++;
       return new Promise<InputResult>((resolve, reject) => {

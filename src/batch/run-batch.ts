@@ -25,7 +25,7 @@ export interface BatchOptions {
   outDir?: string;
   force?: boolean;
   strict?: boolean;
-  /** Worker threads; undefined = one per core when the batch is large. 1 = main thread only. */
+  /** Converting threads (main + workers); undefined = one per core when the batch is large. 1 = main thread only. */
   jobs?: number;
   xendDefaults?: XendDefaults;
   /** Schema check of one output; resolves to an error when invalid. */

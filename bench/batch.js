@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * Batch conversion throughput against the I/O floor, in one run on this machine.
+ *
+ *   node bench/batch.js [COUNT]        (default 10000; needs `npx tsc -p .` first)
+ *
+ * 1. Generate COUNT realistic config.sxp files in xend's layout
+ *    (<tmp>/domains/<uuid>/config.sxp) from our fixtures, each with a fresh
+ *    uuid, name and MAC.
+ * 2. (a) I/O floor: walk the same tree, read every file and write an equally
+ *    sized output with plain Node fs.
+ *    (b) `xend2libxl convert <tree> -o <out> --quiet` as a child process
+ *    (default jobs, i.e. worker threads on every core), and again with --jobs 1.
+ * 3. Print wall times, the ratio (b)/(a) (target ≤ 3×), files/s and peak RSS
+ *    (target ≤ 200 MB).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'bin/xend2libxl.js');
+const COUNT = Number(process.argv[2] ?? 10_000);
+const RATIO_TARGET = 3;
+const RSS_TARGET_MB = 200;
+
+/** Good domains of the fixture host plus the converter's golden inputs, as templates. */
+function templates() {
+  const domains = path.join(repo, 'fixtures/xend-root/var/lib/xend/domains');
+  const out = [];
+  for (const dir of ['3f2a1c7e-5b8d-4e21-9a6f-0c1d2e3f4a51', '8c41d2b0-6e7f-4a93-b512-77e0c3d9f102', 'c9e8d7f6-1a2b-4c3d-8e9f-a0b1c2d3e4f5', '1b2c3d4e-5f60-4718-829a-3b4c5d6e7f80']) {
+    out.push(readFileSync(path.join(domains, dir, 'config.sxp'), 'utf8'));
+  }
+  const golden = path.join(repo, 'fixtures/sxp');
+  let names = [];
+  try {
+    names = readdirSync(golden).filter((n) => n.endsWith('.sxp'));
+  } catch {
+    /* the converter's fixtures are optional here */
+  }
+  for (const n of names) {
+    const text = readFileSync(path.join(golden, n), 'utf8');
+    // Only stored-config shaped inputs with a name and uuid we can replace.
+    if (/\(name\s+[^)\s]+\)/.test(text) && /\(uuid\s+[^)\s]+\)/.test(text)) out.push(text);
+  }
+  return out;
+}
+
+function generate(root, count) {
+  const tpl = templates();
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const hex = i.toString(16).padStart(12, '0');
+    const uuid = `b0b0b0b0-0000-4000-8000-${hex}`;
+    const name = `guest${String(i).padStart(6, '0')}`;
+    const mac = `00:16:3e:${hex.slice(6, 8)}:${hex.slice(8, 10)}:${hex.slice(10, 12)}`;
+    const text = tpl[i % tpl.length]
+      .replace(/\(uuid\s+[^)\s]+\)/, `(uuid ${uuid})`)
+      .replace(/\(name\s+[^)\s]+\)/, `(name ${name})`)
+      .replace(/\(mac\s+[0-9a-fA-F:]+\)/g, `(mac ${mac})`);
+    mkdirSync(path.join(root, uuid), { recursive: true });
+    writeFileSync(path.join(root, uuid, 'config.sxp'), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return { templates: tpl.length, bytes };
+}
+
+/**
+ * (a) What any tool must pay to turn a tree of configs into a directory of
+ * outputs: discover the files (list every directory, as a search for
+ * config.sxp / *.sxp must), read each one, write a same-sized file.
+ */
+function ioFloor(root, out) {
+  mkdirSync(out, { recursive: true });
+  const t0 = performance.now();
+  let n = 0;
+  const walk = (dir) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith('.sxp')) {
+        const data = readFileSync(p);
+        writeFileSync(path.join(out, `${n++}.xml`), data);
+      }
+    }
+  };
+  walk(root);
+  return { ms: performance.now() - t0, files: n };
+}
+
+/** (b) The real CLI as a child process; peak RSS reported by the child itself (covers worker threads). */
+function convert(root, out, extra) {
+  const probe =
+    "process.on('exit',()=>require('fs').writeSync(2,'\\nBENCH_MAXRSS_KB '+process.resourceUsage().maxRSS+'\\n'));" +
+    `process.argv.splice(1,0,'xend2libxl');import(${JSON.stringify(bin)});`;
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['-e', probe, 'convert', root, '-o', out, '--quiet', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      const rss = Number(/BENCH_MAXRSS_KB (\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
+      const diagnostics = stderr.replace(/\n?BENCH_MAXRSS_KB \d+\n/, '').trim();
+      resolve({ ms, code, rssMb: rss, diagnostics });
+    });
+  });
+}
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rate = (files, ms) => `${Math.round(files / (ms / 1000))} files/s`;
+
+const work = mkdtempSync(path.join(tmpdir(), 'xend2libxl-bench-'));
+try {
+  const root = path.join(work, 'domains');
+  const g = generate(root, COUNT);
+  console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine slows every variant)`);
+  console.log(`generated ${COUNT} config.sxp files (${(g.bytes / 1048576).toFixed(1)} MiB) from ${g.templates} templates in ${root}`);
+
+  const floor = ioFloor(root, path.join(work, 'floor'));
+  console.log(`(a) I/O floor (read + write same size, plain fs): ${fmt(floor.ms)}  ${rate(floor.files, floor.ms)}`);
+
+  const runs = [
+    ['default (worker threads)', []],
+    ['--jobs 1 (main thread)', ['--jobs', '1']],
+  ];
+  let worst = 0;
+  for (const [label, extra] of runs) {
+    const out = path.join(work, `out-${extra.join('') || 'default'}`);
+    const r = await convert(root, out, extra);
+    const written = readdirSync(out).filter((n) => n.endsWith('.xml')).length;
+    const ratio = r.ms / floor.ms;
+    if (label.startsWith('default')) worst = ratio;
+    console.log(
+      `(b) xend2libxl convert, ${label}: ${fmt(r.ms)}  ${rate(COUNT, r.ms)}  ratio ${ratio.toFixed(2)}× (target ≤ ${RATIO_TARGET}×)  ` +
+        `peak RSS ${r.rssMb.toFixed(0)} MB (target ≤ ${RSS_TARGET_MB} MB)  exit ${r.code}, ${written}/${COUNT} written`,
+    );
+    if (r.code !== 0) console.log(`    diagnostics: ${r.diagnostics.split('\n').slice(0, 5).join('\n    ')}`);
+  }
+  console.log(worst <= RATIO_TARGET ? 'ratio target met' : 'ratio target NOT met');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
