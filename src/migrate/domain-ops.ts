@@ -37,13 +37,13 @@ function mapState(s: string): DomainRunState {
 
 /** State + persistence of a domain on one host; `absent` when the host has no such domain. */
 export async function inspectDomain(runner: VirshRunner, uri: string, domain: string): Promise<DomainPresence> {
-  const info = await call(runner, uri, ['dominfo', '--', domain]);
+  // Both questions at once: reconciliation latency is part of every cancel.
+  const [info, st] = await Promise.all([call(runner, uri, ['dominfo', '--', domain]), call(runner, uri, ['domstate', '--reason', '--', domain])]);
   const kind = classifyVirsh(info);
   if (kind === 'not-found') return { state: 'absent', persistent: false };
   if (kind) throw new VirshCallError(info, `cannot inspect ${domain} on ${uri}`);
   const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(info.stdout)?.[1]?.trim() ?? '';
   const persistent = field('Persistent') === 'yes';
-  const st = await call(runner, uri, ['domstate', '--reason', '--', domain]);
   const stKind = classifyVirsh(st);
   // The domain can vanish between the two calls (a finishing migration undefines it).
   if (stKind === 'not-found') return { state: 'absent', persistent: false };

@@ -149,9 +149,15 @@ export class MigrationJob {
           else this.setPhase('suspended');
         }
       }
+      // A cancel that arrived during this pass is acted on now, not after another poll interval.
+      if (this.cancelReason && !cancelling) continue;
+      // Woken early by exit or cancel; the timer is cleared so it never holds the process open.
       await new Promise<void>((r) => {
-        this.wake = r;
-        setTimeout(r, pollMs);
+        const t = setTimeout(r, pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          r();
+        };
       });
       this.wake = null;
     }

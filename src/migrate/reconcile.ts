@@ -64,8 +64,7 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
   };
 
   for (let round = 0; round < maxRounds; round++) {
-    const src = await inspectQuietly(runner, su, domain);
-    const dst = await inspectQuietly(runner, du, domain);
+    const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
     const done = (end: EndState): ReconcileResult => ({ end, source: src, dest: dst, actions, problems });
     if (src.error || dst.error) {
       if (round === maxRounds - 1) return done('unknown');
@@ -104,8 +103,7 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
     // Give libvirt a moment to finish what our actions started (destroy is async in qemu).
     await sleep(200);
   }
-  const src = await inspectQuietly(runner, su, domain);
-  const dst = await inspectQuietly(runner, du, domain);
+  const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
   const end: EndState =
     src.state === 'running' && dst.state === 'running' ? 'split-brain'
     : dst.state === 'running' && src.state === 'absent' && dst.persistent ? 'moved'
