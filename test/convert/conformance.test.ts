@@ -6,36 +6,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertSxpText } from '../../src/convert/api.js';
+import { corpusInput, UNBALANCED_INPUTS } from './emitted-xml.js';
 import { compareDomainXml, DEVIATIONS, lineDiff } from './semantic-xml.js';
 
 const CORPUS = join(process.cwd(), '..', 'shared', 'corpus', 'libvirt-sexpr2xml');
 const present = existsSync(CORPUS);
 if (!present) console.warn(`SKIPPED conformance: ${CORPUS} is absent`);
 
-/**
- * Four inputs have unbalanced parentheses: libvirt's lenient reader accepted
- * them, xend (and we) reject them. For the comparison they are balanced the
- * way their author obviously meant; the previous test checks the rejection.
- */
-const UNBALANCED_INPUTS: Record<string, (t: string) => string> = {
-  'sexpr2xml-bridge-ipaddr': (t) => `${t.trimEnd()})`,
-  'sexpr2xml-net-routed': (t) => `${t.trimEnd()})`,
-  'sexpr2xml-pv-vfb-new': (t) => t.trimEnd().replace(/\)$/, ''),
-  'sexpr2xml-pv-vfb-new-vncdisplay': (t) => t.trimEnd().replace(/\)$/, ''),
-};
-
 /** Expected files libvirt itself never compared against (corpus README). */
 const STALE_EXPECTED: Record<string, string> = {
   'sexpr2xml-fv-legacy-vfb': "its .xml is stale upstream (2008 formatting, Solaris vif-vnic default); libvirt's sexpr2xmltest skipped it too",
 };
 const STALE_EXPECTED_NAMES = Object.keys(STALE_EXPECTED);
-
-function loadInput(name: string, repair: boolean): string {
-  // libvirt's test loader deletes backslash-newline pairs before parsing.
-  const text = readFileSync(join(CORPUS, `${name}.sexpr`), 'utf8').replace(/\\\n/g, '');
-  const fix = UNBALANCED_INPUTS[name];
-  return repair && fix ? fix(text) : text;
-}
+const loadInput = (name: string, repair: boolean) => corpusInput(name, repair);
 
 describe.skipIf(!present)('conformance with libvirt sexpr2xml corpus', () => {
   const names = present ? readdirSync(CORPUS).filter((f) => f.endsWith('.sexpr')).map((f) => f.replace(/\.sexpr$/, '')).sort() : [];
@@ -45,7 +28,7 @@ describe.skipIf(!present)('conformance with libvirt sexpr2xml corpus', () => {
   });
 
   it('rejects the malformed corpus inputs with a positioned syntax error, as xend did', () => {
-    for (const name of Object.keys(UNBALANCED_INPUTS)) {
+    for (const name of UNBALANCED_INPUTS) {
       const r = convertSxpText(loadInput(name, false), { file: `${name}.sexpr` });
       expect(r.ok, name).toBe(false);
       expect(r.error?.code, name).toMatch(/^SXP_/);
