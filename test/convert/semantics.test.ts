@@ -93,6 +93,26 @@ describe('converter semantics', () => {
     expect(codes).toEqual(['UNKNOWN_KEY']);
   });
 
+  it('raises maxmem to memory like xend did', () => {
+    expect(convert(`${K} (maxmem 128)`).m).toMatchObject({ memoryKiB: 262144, maxMemoryKiB: 262144 });
+  });
+
+  it('HVM from XenAPI keys only: platform flags and HVM_boot_params order', () => {
+    const { m } = convert("(HVM_boot_policy 'BIOS order') (HVM_boot_params ((order dn))) (platform ((acpi 1) (viridian 1) (loader /usr/lib/xen/boot/hvmloader)))");
+    expect(m.osType).toBe('hvm');
+    expect(m.os).toMatchObject({ loader: '/usr/lib/xen/boot/hvmloader', bootOrder: ['cdrom', 'network'] });
+    expect(m.features).toMatchObject({ acpi: true, viridian: true, apic: false });
+  });
+
+  it('image values win over the platform dict', () => {
+    expect(convert('(platform ((localtime 0))) (image (hvm (localtime 1)))').m.clock.basis).toBe('localtime');
+  });
+
+  it('PV disks: the bootable one first, the rest by guest name; file order is irrelevant', () => {
+    const { m } = convert(`${K} (device (tap (uname tap:aio:/b) (dev xvdc) (mode w))) (device (vbd (uname phy:/a) (dev xvdb) (mode w) (bootable 1))) (device (vbd (uname phy:/c) (dev xvda) (mode w)))`);
+    expect(m.disks.map((d) => d.target)).toEqual(['xvdb', 'xvda', 'xvdc']);
+  });
+
   it('accepts (vm …) as head, like xm create output', () => {
     const r = convertSxpText(`(vm (name v) (memory 64) ${K})`);
     expect(r.ok).toBe(true);
