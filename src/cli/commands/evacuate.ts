@@ -11,7 +11,7 @@ import { listActive } from '../../migrate/domain-ops.js';
 import { type MigrationCliOptions, type MigrationDeps, migrationOptionSpecs, runMigrationCommand } from './migrate.js';
 
 export interface EvacuateCliOptions extends MigrationCliOptions {
-  /** Only domains whose name matches this glob (`*`, `?`); the rest are left alone and listed. */
+  /** Only domains whose name matches this glob (`*`, `?`); the rest are left alone. */
   match?: string;
 }
 export const evacuateOptionSpecs: OptionSpec[] = [

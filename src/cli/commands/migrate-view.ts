@@ -4,7 +4,7 @@
  * summary goes to stdout (it is the command's result).
  */
 import type { CliContext } from '../context.js';
-import { createReporter, type ProgressHandle } from '../../ui/reporter.js';
+import type { ProgressHandle, Reporter } from '../../ui/reporter.js';
 import type { JobEvent, JobResult } from '../../migrate/events.js';
 import type { Check, DomainPreflight } from '../../migrate/preflight.js';
 import { describeProgress } from '../../migrate/progress.js';
@@ -31,8 +31,8 @@ export function outcomeOf(r: JobResult): { status: 'migrated' | 'stayed' | 'not-
   return { status: 'failed', where: end, reason: [describeEnd(r.reconcile!), ...(r.reconcile?.problems ?? []), why].filter(Boolean).join('; ') };
 }
 
-export function createMigrationView(ctx: CliContext, o: { json: boolean; quiet: boolean; verbose: boolean }): MigrationView {
-  const reporter = createReporter(ctx, { json: o.json, quiet: o.quiet, verbose: o.verbose });
+/** `reporter` comes from the CLI runtime (global -q/-v/--log-file honoured); JSON lines bypass it. */
+export function createMigrationView(ctx: CliContext, reporter: Reporter, o: { json: boolean }): MigrationView {
   const bars = new Map<string, { handle: ProgressHandle; measured: boolean }>();
   const json = (obj: Record<string, unknown>) => ctx.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...obj })}\n`);
 

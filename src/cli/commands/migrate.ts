@@ -15,6 +15,7 @@ import type { TimeoutAction } from '../../migrate/job.js';
 import { MigrationBatch } from '../../migrate/batch.js';
 import { preflightDomain, preflightHosts, type Check, type DomainPreflight } from '../../migrate/preflight.js';
 import { type MigrationView, createMigrationView } from './migrate-view.js';
+import { runtimeFor } from '../../ui/cli-runtime.js';
 
 export interface MigrationCliOptions {
   from: string;
@@ -98,9 +99,10 @@ export async function runMigrationCommand(
   if (!opts.from || !opts.to) throw new UsageError('both --from URI and --to URI are required', 'e.g. --from xen+ssh://old-host/system --to xen+ssh://new-host/system');
   const uris = checkUris(opts.from, opts.to, opts.migrateUri);
   if (uris.errors.length) throw new UsageError(uris.errors.join('; '));
-  const g = command.optsWithGlobals() as { quiet?: boolean; verbose?: boolean };
-  const view = createMigrationView(ctx, { json: Boolean(opts.json), quiet: Boolean(g.quiet), verbose: Boolean(g.verbose) });
-  const runner = deps.runner ?? execFileRunner({ detached: true });
+  const { reporter, onVirshFinish } = runtimeFor(command, ctx, { json: Boolean(opts.json) });
+  const view = createMigrationView(ctx, reporter, { json: Boolean(opts.json) });
+  // Own process group: a terminal Ctrl-C must reach only us, not the virsh calls we still need to cancel cleanly.
+  const runner = deps.runner ?? execFileRunner({ onFinish: onVirshFinish, detached: true });
   const caps = capsOf(driverOfUri(opts.from));
   for (const w of uris.warnings) view.warn(w);
 

@@ -1,0 +1,86 @@
+/** migrate/evacuate commands in-process against the scripted fake: exit codes, dry run, summaries. */
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerEvacuate } from '../../src/cli/commands/evacuate.js';
+import { registerMigrate } from '../../src/cli/commands/migrate.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
+import { type FakeWorld, fakeRunner, fakeWorld } from './fake-libvirt.js';
+
+const SRC = 'qemu+unix:///system?socket=/h1';
+const DST = 'qemu+tcp://h2/system';
+
+async function cli(w: FakeWorld, argv: string[]) {
+  let out = '';
+  let err = '';
+  const ctx: CliContext = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: '/', exitCode: 0 };
+  const program = new Command().exitOverride();
+  const deps = { runner: fakeRunner(w), onSignal: () => () => {} };
+  registerMigrate(program, ctx, deps);
+  registerEvacuate(program, ctx, deps);
+  await program.parseAsync(argv, { from: 'user' });
+  return { code: ctx.exitCode, out, err };
+}
+
+describe('migrate command', () => {
+  it('exits 0 and prints where the guest ended', async () => {
+    const w = fakeWorld('qemu', SRC, DST, ['mig-a']);
+    w.migrationMs = 300;
+    const r = await cli(w, ['migrate', 'mig-a', '--from', SRC, '--to', DST, '--poll-ms', '100']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^mig-a\tmigrated\trunning on the destination only, defined there only/m);
+  });
+
+  it('--dry-run checks and migrates nothing', async () => {
+    const w = fakeWorld('qemu', SRC, DST, ['mig-a']);
+    w.hosts[DST].set('mig-b', { state: 'running', reason: 'booted', persistent: true, uuid: 'u', memoryMiB: 64 });
+    w.hosts[SRC].set('mig-b', { state: 'running', reason: 'booted', persistent: true, uuid: 'v', memoryMiB: 64 });
+    const r = await cli(w, ['migrate', 'mig-a', 'mig-b', '--from', SRC, '--to', DST, '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('mig-a: would migrate');
+    expect(r.out).toContain('[ok  ] bridge xenbr0: present on destination');
+    expect(r.out).toMatch(/mig-b: would NOT migrate\n(.|\n)*\[FAIL\] name free on destination: .* already has a domain named mig-b/);
+    expect(w.calls.some((c) => c[1] === 'migrate')).toBe(false);
+  });
+
+  it('a failed migration exits 1 and says why, with the guest still on the source', async () => {
+    const w = fakeWorld('qemu', SRC, DST, ['mig-a']);
+    w.migrationMs = Infinity;
+    const r = await cli(w, ['migrate', 'mig-a', '--from', SRC, '--to', DST, '--poll-ms', '100', '--timeout', '1']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^mig-a\tstayed\trunning on the source only.*\tcompletion timeout$/m);
+  });
+
+  it('usage errors exit 2 before touching a host', async () => {
+    for (const argv of [
+      ['migrate', 'x', '--to', DST],
+      ['migrate', 'x', '--from', DST, '--to', DST],
+      ['migrate', 'x', '--from', SRC, '--to', DST, '--migrate-uri', 'http://x'],
+    ]) {
+      const r = await main(argv, { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: '/', exitCode: 0 });
+      expect(r, argv.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('evacuate command', () => {
+  it('moves running guests, reports a paused one as left behind and exits 1', async () => {
+    const w = fakeWorld('qemu', SRC, DST, ['mig-1', 'mig-2', 'mig-p']);
+    w.migrationMs = 300;
+    Object.assign(w.hosts[SRC].get('mig-p')!, { state: 'paused', reason: 'user' });
+    const r = await cli(w, ['evacuate', '--from', SRC, '--to', DST, '--parallel', '2', '--poll-ms', '100', '--json']);
+    expect(r.code).toBe(1);
+    const results = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.event === 'result');
+    expect(results.map((x) => [x.domain, x.status])).toEqual([['mig-1', 'migrated'], ['mig-2', 'migrated'], ['mig-p', 'not-started']]);
+    expect(results[2].reason).toMatch(/mig-p is paused \(user\), not running/);
+  });
+
+  it('--match limits the evacuation to matching names', async () => {
+    const w = fakeWorld('qemu', SRC, DST, ['web-1', 'db-1']);
+    w.migrationMs = 200;
+    const r = await cli(w, ['evacuate', '--from', SRC, '--to', DST, '--match', 'web-*', '--poll-ms', '100']);
+    expect(r.code).toBe(0);
+    expect(w.hosts[DST].has('web-1')).toBe(true);
+    expect(w.hosts[SRC].get('db-1')?.state).toBe('running');
+  });
+});
