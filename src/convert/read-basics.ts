@@ -30,7 +30,7 @@ export function readIdentity(ctx: ReadContext, dom: SxpList): { name: string; uu
 }
 
 /** XenAPI memory values are bytes, but some 3.0.x output wrote MiB there (xend-sxp-format §2.6). */
-function xenapiMemKiB(ctx: ReadContext, dom: SxpList, key: string): number | undefined {
+function xenapiMemKiB(dom: SxpList, key: string): number | undefined {
   const a = atomVal(dom, key);
   const n = a ? parseXendNumber(a.value) : undefined;
   if (n === undefined || n <= 0) return undefined;
@@ -40,8 +40,8 @@ function xenapiMemKiB(ctx: ReadContext, dom: SxpList, key: string): number | und
 export function readMemory(ctx: ReadContext, dom: SxpList): { memoryKiB: number; maxMemoryKiB: number } {
   const memMiB = intVal(ctx, dom, 'memory');
   const maxMiB = intVal(ctx, dom, 'maxmem');
-  let mem = memMiB !== undefined ? memMiB * MIB : xenapiMemKiB(ctx, dom, 'memory_dynamic_max');
-  let max = maxMiB !== undefined ? maxMiB * MIB : xenapiMemKiB(ctx, dom, 'memory_static_max');
+  let mem = memMiB !== undefined ? memMiB * MIB : xenapiMemKiB(dom, 'memory_dynamic_max');
+  let max = maxMiB !== undefined ? maxMiB * MIB : xenapiMemKiB(dom, 'memory_static_max');
   mem ??= max;
   max ??= mem;
   if (mem === undefined || max === undefined || mem <= 0) {
