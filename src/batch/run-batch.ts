@@ -58,8 +58,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const window: Promise<InputResult>[] = [];
   const maxInFlight = converter.threads > 0 ? converter.threads * 16 : 4;
   let done = 0;
+  const validate = opts.validate ? validator(opts.validate, Math.max(1, converter.threads)) : undefined;
   const finishOne = async () => {
-    await finisher.finish(await window.shift()!);
+    finisher.finish(await window.shift()!);
     opts.onProgress?.(++done, converter.threads);
   };
 
@@ -70,7 +71,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     };
     for await (const source of sources()) {
       if (opts.signal?.aborted) break;
-      window.push(converter.convert(source).catch((e: Error) => internalFailure(source, e)));
+      const converted = converter.convert(source).catch((e: Error) => internalFailure(source, e));
+      const result = validate ? converted.then(validate) : converted;
+      // If the batch stops on an error, results still in flight must not become unhandled rejections.
+      result.catch(() => undefined);
+      window.push(result);
       if (window.length >= maxInFlight) await finishOne();
     }
     while (window.length) await finishOne();
@@ -96,6 +101,37 @@ function chooseConverter(opts: BatchOptions, size: number): Converter {
   return workerConverter(convertOpts, threads) ?? inlineConverter(convertOpts);
 }
 
+/**
+ * Schema validation runs an external tool per output: start it as soon as a
+ * conversion is done, at most `concurrency` at a time, so it overlaps with the
+ * conversions still running.
+ */
+function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (r: InputResult) => Promise<InputResult> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return async (r) => {
+    if (!r.ok || r.xml === undefined) return r;
+    await slot();
+    try {
+      const invalid = await check(r.xml, r.source).catch((e: Error): ReportedError => {
+        // A missing validator is the environment's problem, not this input's: stop the batch.
+        if (e instanceof Xend2LibxlError) throw e;
+        return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
+      });
+      if (invalid) fail(r, invalid);
+      return r;
+    } finally {
+      release();
+    }
+  };
+}
+
 function internalFailure(source: string, e: Error): InputResult {
   return { source, ok: false, warnings: [], error: { code: BATCH_CODES.INTERNAL, message: `conversion worker failed: ${e.message}` }, durationMs: 0 };
 }
@@ -111,22 +147,7 @@ class Finisher {
     private readonly outDir: string | undefined,
   ) {}
 
-  /** Validation (an external validator) is awaited here, so at most one result waits on it: memory stays bounded. */
-  async finish(r: InputResult): Promise<void> {
-    if (r.ok && r.xml !== undefined && this.opts.validate) {
-      const invalid = await this.opts
-        .validate(r.xml, r.source)
-        .catch((e: Error): ReportedError => {
-          // A missing validator is the environment's problem, not this input's: stop the batch.
-          if (e instanceof Xend2LibxlError) throw e;
-          return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
-        });
-      if (invalid) fail(r, invalid);
-    }
-    this.complete(r);
-  }
-
-  private complete(r: InputResult): void {
+  finish(r: InputResult): void {
     const d = r.domain;
     if (r.ok && d?.uuid) {
       const first = this.uuids.get(d.uuid);

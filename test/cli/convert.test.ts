@@ -149,6 +149,28 @@ describe('convert DIR -o OUTDIR (batch for CI)', () => {
     expect(r.stderr).toContain('no config.sxp or *.sxp files found');
   });
 
+  it('--validate checks every output with the real libvirt schema tools', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const r = await runCli(['convert', domainsFixtureRel, '-o', t.dir, '--validate', '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    // Only the two known failures: every written XML passed libvirt's domain.rng.
+    expect(report.results.filter((x: { ok: boolean }) => !x.ok).map((x: { error: { code: string } }) => x.error.code)).toEqual(['SXP_UNEXPECTED_EOF', 'OUTPUT_NAME_CLASH']);
+    expect(readdirSync(t.dir)).toHaveLength(10);
+  });
+
+  it('--validate without xmllint or virt-xml-validate stops before writing anything', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const out = path.join(t.dir, 'out');
+    const r = await runBin(['convert', domainsFixtureRel, '-o', out, '--validate'], { env: { PATH: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('neither xmllint nor virt-xml-validate is installed');
+    expect(r.stderr).toContain('hint: Install libxml2-utils');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('works as the installed binary in a pipeline (exit code and JSON on stdout)', async () => {
     const t = tempDir();
     cleanup = t.cleanup;

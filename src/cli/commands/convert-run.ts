@@ -114,18 +114,16 @@ async function isDirectory(ctx: CliContext, p: string | undefined): Promise<bool
   return (await stat(path.resolve(ctx.cwd, p)).catch(() => undefined))?.isDirectory() ?? false;
 }
 
-interface SchemaModule {
-  validateDomainXml(xml: string): Promise<{ ok: boolean; errors: unknown[] }>;
-}
-
-/** --validate: libvirt's domain schema through the converter's validator (xmllint / virt-xml-validate). */
+/** --validate: libvirt's domain schema through the converter's validator (real xmllint / virt-xml-validate). */
 async function schemaValidator(): Promise<(xml: string, source: string) => Promise<ReportedError | undefined>> {
-  const specifier = '../../convert/validate-schema.js';
-  const mod = (await import(specifier)) as SchemaModule;
+  const { validateDomainXml } = await import('../../convert/validate-schema.js');
   return async (xml) => {
-    const r = await mod.validateDomainXml(xml);
+    const r = await validateDomainXml(xml);
     if (r.ok) return undefined;
-    const detail = r.errors.map((e) => (typeof e === 'string' ? e : (e as { message?: string }).message ?? JSON.stringify(e))).join('; ');
-    return { code: BATCH_CODES.SCHEMA_INVALID, message: `the converted XML does not match libvirt's domain schema: ${detail}`, hint: 'this is a converter bug; please report it with the input file' };
+    return {
+      code: BATCH_CODES.SCHEMA_INVALID,
+      message: `the converted XML does not match libvirt's domain schema (${r.tool}): ${r.errors.join('; ')}`,
+      hint: 'this is a converter bug; please report it with the input file',
+    };
   };
 }
