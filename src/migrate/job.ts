@@ -104,7 +104,6 @@ export class MigrationJob {
 
     let cancelling: Promise<Awaited<ReturnType<typeof cancelMigration>>> | null = null;
     let suspended = false;
-    let lastSeenJob = false;
     while (!exited) {
       if (this.cancelReason && !cancelling) {
         this.setPhase('cancelling', this.cancelReason);
@@ -124,7 +123,6 @@ export class MigrationJob {
       const stats = await this.sample();
       if (exited) break;
       if (stats && stats.type !== 'none') {
-        lastSeenJob = true;
         if (!cancelling && !suspended) this.setPhase('transferring');
         const snap = progress.update(stats, Date.now());
         if (snap) {
@@ -165,7 +163,6 @@ export class MigrationJob {
     const migrate = await exit;
     const cancelOutcome = cancelling ? await cancelling : null;
     const migrateError = migrate.exitCode === 0 ? undefined : virshMessage(migrate);
-    void lastSeenJob;
 
     this.setPhase('reconciling');
     // If virsh itself was killed (hung), libvirt may still run the job; wait for it to end.

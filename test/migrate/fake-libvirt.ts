@@ -6,6 +6,7 @@
  * virDomainAbortJob is not implemented, and a broken stream fails the Perform phase
  * with "Failed to send migration data to destination host", leaving the guest paused.
  */
+import { readFileSync } from 'node:fs';
 import type { RunningCall, VirshCall, VirshResult, VirshRunner } from '../../src/libvirt/runner.js';
 
 export interface FakeDomain {
@@ -101,6 +102,14 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
       case 'dumpxml':
         if (!dom) return finish(err(NOT_FOUND(name)));
         return finish(ok(`<domain type='${w.driver === 'libxl' ? 'xen' : 'qemu'}'><name>${name}</name><uuid>${dom.uuid}</uuid><memory unit='KiB'>${dom.memoryMiB * 1024}</memory><os><type>hvm</type></os><devices><interface type='bridge'><source bridge='xenbr0'/></interface></devices></domain>\n`));
+      case 'define': {
+        const xml = readFileSync(name, 'utf8');
+        const n = /<name>([^<]+)<\/name>/.exec(xml)?.[1] ?? '';
+        const d = host.get(n);
+        if (d) d.persistent = true;
+        else host.set(n, { state: 'shut off', reason: 'unknown', persistent: true, uuid: /<uuid>([^<]+)</.exec(xml)?.[1] ?? 'new', memoryMiB: 64 });
+        return finish(ok(`Domain '${n}' defined from ${name}\n`));
+      }
       case 'iface-list':
         return finish(ok(' Name     State    MAC Address\n---------------------------------\n xenbr0   active   aa:bb:cc:dd:ee:ff\n'));
       case 'destroy': {

@@ -105,6 +105,24 @@ describe('reconcile', () => {
     expect(r.end).toBe('moved');
     expect(w.hosts[SRC].has('mig-a')).toBe(false);
   });
+  it('makes a transient destination copy persistent from its own XML and removes the source definition', async () => {
+    const { w, runner } = setup();
+    w.hosts[DST].set('mig-a', { ...w.hosts[SRC].get('mig-a')!, persistent: false });
+    Object.assign(w.hosts[SRC].get('mig-a')!, { state: 'shut off', reason: 'migrated' });
+    const r = await reconcile({ runner, sourceUri: SRC, destUri: DST, domain: 'mig-a', wasPersistent: true });
+    expect(r.end).toBe('moved');
+    expect(r.actions).toEqual(['removed the source definition', 'made the destination copy persistent']);
+    expect(w.hosts[DST].get('mig-a')).toMatchObject({ state: 'running', persistent: true });
+    expect(w.hosts[SRC].has('mig-a')).toBe(false);
+  });
+  it('resumes on the destination a guest that completed while paused (timeout action suspend)', async () => {
+    const { w, runner } = setup();
+    w.hosts[DST].set('mig-a', { ...w.hosts[SRC].get('mig-a')!, state: 'paused', reason: 'user' });
+    w.hosts[SRC].delete('mig-a');
+    const r = await reconcile({ runner, sourceUri: SRC, destUri: DST, domain: 'mig-a', wasPersistent: true });
+    expect(r.end).toBe('moved');
+    expect(r.actions).toEqual(['resumed the guest on the destination']);
+  });
   it('says unknown when a host cannot be reached', async () => {
     const { w, runner } = setup();
     w.down.add(DST);

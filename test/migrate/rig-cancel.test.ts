@@ -1,7 +1,8 @@
 /**
  * Issue 6 proof (b): a slowed migration (--bandwidth 1, guest re-dirtying memory so it
  * never converges) cancelled by SIGINT to OUR process (the built CLI, spawned) at random
- * moments, with --cancel-strategy abort-job and destroy-destination forced. After each:
+ * moments (some SIGTERM, some signalled twice), with --cancel-strategy abort-job and
+ * destroy-destination forced. After each:
  * exit 130, guest running and persistent on h1, absent on h2. 2 × 10 = 20 moments; the
  * same guest is reused because every cancel must leave it where it was.
  */
@@ -23,8 +24,11 @@ interface Run {
   cancelToExitMs: number;
 }
 
-/** Start the CLI, wait for its first output (handlers installed), then SIGINT after `delayMs`. */
-function migrateAndInterrupt(args: string[], delayMs: number): Promise<Run> {
+/**
+ * Start the CLI, wait for its first output (handlers installed), then send `signal`
+ * after `delayMs`; with `twice`, send it again 150 ms later (an impatient admin).
+ */
+function migrateAndInterrupt(args: string[], delayMs: number, signal: NodeJS.Signals, twice: boolean): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
     let stdout = '';
@@ -37,7 +41,8 @@ function migrateAndInterrupt(args: string[], delayMs: number): Promise<Run> {
       armed = true;
       setTimeout(() => {
         sentAt = Date.now();
-        child.kill('SIGINT');
+        child.kill(signal);
+        if (twice) setTimeout(() => child.exitCode === null && child.kill(signal), 150);
       }, delayMs);
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), arm()));
@@ -68,10 +73,13 @@ suite('SIGINT cancels a slowed migration and leaves the guest on h1 (real rig)',
       for (let i = 0; i < ROUNDS; i++) {
         // Moments from "still in preflight" to "several seconds into the transfer".
         const delay = Math.round(Math.random() * 5000);
-        const r = await migrateAndInterrupt(['migrate', n, '--from', rig.h1.uri, '--to', rig.h2.tcpUri, '--bandwidth', '1', '--cancel-strategy', strategy, '--json'], delay);
+        // Mostly Ctrl-C, every third a SIGTERM; every other round the signal comes twice.
+        const signal: NodeJS.Signals = i % 3 === 2 ? 'SIGTERM' : 'SIGINT';
+        const twice = i % 2 === 1;
+        const r = await migrateAndInterrupt(['migrate', n, '--from', rig.h1.uri, '--to', rig.h2.tcpUri, '--bandwidth', '1', '--cancel-strategy', strategy, '--json'], delay, signal, twice);
         const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
         const result = events.find((e) => e.event === 'result');
-        report.push(`#${i} delay ${delay} ms → exit ${r.code}, ${result ? `${result.status}/${result.cancelUsed}` : 'stopped before start'}, SIGINT→exit ${r.cancelToExitMs} ms`);
+        report.push(`#${i} ${signal}${twice ? '×2' : ''} after ${delay} ms → exit ${r.code}, ${result ? `${result.status}/${result.cancelUsed}` : 'stopped before start'}, signal→exit ${r.cancelToExitMs} ms`);
         expect(r.code, `${report.at(-1)}\n${r.stderr}`).toBe(130);
         expect(await where(rig.h1, n), report.at(-1)).toEqual({ state: 'running', persistent: true });
         expect((await where(rig.h2, n)).state, report.at(-1)).toBe('absent');

@@ -49,7 +49,10 @@ export function createMigrationView(ctx: CliContext, reporter: Reporter, o: { js
     event(e) {
       if (o.json) {
         if (e.type === 'progress') json({ event: 'progress', domain: e.domain, ...e.progress, percent: e.progress.percent ?? null });
-        else json({ event: e.type, ...e });
+        else {
+          const { type, ...rest } = e;
+          json({ event: type, ...rest });
+        }
         return;
       }
       switch (e.type) {
