@@ -22,7 +22,12 @@ export function domainForm(ctx: ReadContext, doc: SxpDocument): SxpList {
   if (!isList(first) || (head !== 'domain' && head !== 'vm')) {
     ctx.fail('CONFIG_NOT_A_DOMAIN', `expected a (domain …) form, found ${head ? `(${head} …)` : isAtom(first) ? `'${first.value}'` : 'an empty list'}`, first, 'Pass a config.sxp from /var/lib/xend/domains/<uuid>/ or `xm list -l` output.');
   }
-  if (forms.length > 1) ctx.warn('EXTRA_TOP_LEVEL_FORMS', `${forms.length - 1} more top-level form(s) after the domain are ignored, as xend ignored them`, forms[1]);
+  if (strVal(first, 'domid') === '0' || strVal(first, 'name') === 'Domain-0') {
+    ctx.fail('CONFIG_IS_DOM0', 'this is the configuration of dom0 (Domain-0), which is not a guest', first, 'Plain `xm list -l` prints every domain, dom0 first: use `xm list -l NAME` or /var/lib/xend/domains/<uuid>/config.sxp.');
+  }
+  if (forms.length > 1) {
+    ctx.warn('EXTRA_TOP_LEVEL_FORMS', `${forms.length - 1} more top-level form(s) after the domain are ignored, as xend ignored them (\`xm list -l\` without a name prints every domain: convert one per file)`, forms[1]);
+  }
   return first;
 }
 

@@ -58,6 +58,7 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 export const ERROR_CODES = [
   'CONFIG_NOT_A_DOMAIN',
   'CONFIG_EMPTY',
+  'CONFIG_IS_DOM0',
   'INVALID_NAME',
   'INVALID_UUID',
   'INVALID_MEMORY',

@@ -68,6 +68,12 @@ describe('conversion errors', () => {
     expect(fail('# only a comment\n').error?.code).toMatch(/^(SXP_NO_CONFIGURATION|CONFIG_EMPTY)$/);
   });
 
+  it('rejects dom0 (first form of plain `xm list -l` output) with a hint', () => {
+    const r = fail(`(domain (domid 0) (name Domain-0) (memory 1024))\n${PV(KERNEL)}`);
+    expect(r.error?.code).toBe('CONFIG_IS_DOM0');
+    expect(r.error?.hint).toContain('xm list -l NAME');
+  });
+
   it('rejects a name-less domain', () => {
     expect(fail(`(domain (memory 128) ${KERNEL})`).error?.code).toBe('INVALID_NAME');
   });
