@@ -25,6 +25,8 @@ export type LibvirtErrorKind =
   | 'permission'
   /** A job (migration) was cancelled. */
   | 'aborted'
+  /** domjobinfo/domjobabort with no job running ("no job is active on the domain"). */
+  | 'job-inactive'
   | 'other';
 
 /** Ordered: the first matching rule wins. The texts are libvirt's own (see comments for where they come from). */
@@ -48,6 +50,9 @@ const RULES: ReadonlyArray<{ kind: LibvirtErrorKind; re: RegExp; only?: readonly
   },
   // VIR_ERR_OPERATION_ABORTED "operation aborted: job 'migration out' canceled by client"
   { kind: 'aborted', re: /operation aborted|canceled by client|cancelled by client/i },
+  // qemuDomainAbortJob: "Requested operation is not valid: no job is active on the domain" — its own kind so a
+  // canceller can tell "already finished" from a real state error.
+  { kind: 'job-inactive', re: /no job is active/i },
   // VIR_ERR_AUTH_FAILED / VIR_ERR_ACCESS_DENIED / polkit
   { kind: 'permission', re: /authentication failed|access denied|Permission denied|authentication unavailable|not authorized/i },
   // remote driver and transports

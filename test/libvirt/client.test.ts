@@ -4,6 +4,7 @@
  */
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Libvirt, LIBVIRT_TIMEOUTS } from '../../src/libvirt/client.js';
 import { LibvirtError } from '../../src/libvirt/errors.js';
@@ -54,6 +55,16 @@ describe('Libvirt argv', () => {
       LIBVIRT_TIMEOUTS.query,
       LIBVIRT_TIMEOUTS.query,
     ]);
+  });
+
+  it('sends any domain name as one argv element after --, untouched', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), async (name) => {
+        const runner = fakeRunner(() => ({ stdout: '' }));
+        await new Libvirt(runner, URI).destroy(name);
+        expect(runner.calls[0].args).toEqual(['destroy', '--', name]);
+      }),
+    );
   });
 
   it('lets one timeout override every default', async () => {

@@ -4,6 +4,7 @@
  * here), libvirt's own format strings (libxl_domain.c, virtypedparam.c,
  * domain_conf.c) filled in as users have reported them.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyLibvirtMessage, LibvirtError, libvirtErrorFromResult, virshErrorMessage } from '../../src/libvirt/errors.js';
 import { Xend2LibxlError } from '../../src/errors.js';
@@ -43,6 +44,7 @@ describe('classifyLibvirtMessage', () => {
     ['define', "Failed to define domain from cfl2.xml: operation failed: domain 'cfl' already exists with uuid 30592ff9-b0f1-4adf-be75-4b90944bbddc", 'conflict'],
     ['define', "operation failed: domain 'cfl' is already defined with uuid 30592ff9-b0f1-4adf-be75-4b90944bbddc", 'conflict'],
     ['migrate', "operation aborted: job 'migration out' canceled by client", 'aborted'],
+    ['domjobabort', 'Requested operation is not valid: no job is active on the domain', 'job-inactive'],
     ['list', "failed to connect to the hypervisor: authentication failed: Failed to start SASL negotiation", 'permission'],
     ['start', "Failed to start domain api-1: internal error: libxenlight failed to create new domain 'api-1'", 'other'],
   ];
@@ -104,5 +106,17 @@ describe('libvirtErrorFromResult', () => {
     const e = libvirtErrorFromResult(result('error: cannot run virsh: spawn virsh ENOENT\n', { exitCode: 127 }), { operation: 'list', uri: 'xen:///system' });
     expect(e?.kind).toBe('connection');
     expect(e?.hint).toContain("virsh -c 'xen:///system' list");
+  });
+});
+
+describe('hostile names, any name', () => {
+  it('a not-found answer stays not-found whatever the domain is called', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 60 }).filter((n) => !/[\r\n]/.test(n)), (name) => {
+        const e = libvirtErrorFromResult(result(`error: failed to get domain '${name}'\n`), { operation: 'start', domain: name });
+        expect(e?.kind).toBe('not-found');
+        expect(e?.domain).toBe(name);
+      }),
+    );
   });
 });
