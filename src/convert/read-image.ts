@@ -39,7 +39,8 @@ export function locateImage(ctx: ReadContext, dom: SxpList): ImageInfo {
   };
 }
 
-const PYGRUB_TEMP = /^\/var\/(lib|run)\/xen\/(boot_kernel|boot_ramdisk|vmlinuz|initrd)[.\w-]*/;
+/** Where pygrub left the kernel it extracted: /var/lib/xen (3.0), /var/run/xend/boot (3.1–4.4). */
+const PYGRUB_TEMP = /^\/var\/(lib|run)\/(xen|xend)(\/boot)?\/(boot_kernel|boot_ramdisk|vmlinuz|initrd)[.\w-]*$/;
 const BOOT_LETTERS: Record<string, BootDevice> = { a: 'fd', c: 'hd', d: 'cdrom', n: 'network' };
 
 function withArgPrefixes(args: string | undefined, root: string | undefined, ip: string | undefined): string | undefined {

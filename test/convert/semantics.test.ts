@@ -46,6 +46,15 @@ describe('converter semantics', () => {
     expect(xml).toContain('<bootloader>pygrub</bootloader>');
   });
 
+  it('drops the temporary kernel pygrub extracted (3.0 and 3.1+ locations) but keeps real guest paths', () => {
+    for (const k of ['/var/lib/xen/vmlinuz.2Dn2YT', '/var/run/xend/boot/boot_kernel.Xa1b2c']) {
+      const { m, codes } = convert(`(bootloader pygrub) (image (linux (kernel ${k}) (ramdisk ${k.replace(/kernel|vmlinuz/, 'ramdisk')})))`);
+      expect(m.os.kernel).toBeUndefined();
+      expect(codes).toContain('PYGRUB_STALE_KERNEL');
+    }
+    expect(convert('(bootloader pygrub) (image (linux (kernel /boot/vmlinuz-3.2)))').m.os.kernel).toBe('/boot/vmlinuz-3.2');
+  });
+
   it('HVM: hvmloader in kernel is firmware, boot letters become boot devices', () => {
     const { m } = convert('(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (boot ndc)))');
     expect(m.os).toMatchObject({ loader: '/usr/lib/xen/boot/hvmloader', bootOrder: ['network', 'cdrom', 'hd'] });
