@@ -16,8 +16,9 @@
 #
 # State lives in $XEND2LIBXL_RIG_DIR (default /tmp/xend2libxl-rig). Every command that changes
 # state holds an exclusive flock on $RIG_DIR/lock, so concurrent test workers can all call `start`.
-# With XEND2LIBXL_RIG_SESSION set (the test runner's id), `start` records a lease for that session
-# and, when this call started the daemons, the session as owner; `release` uses both.
+# `start` records a lease for its caller (XEND2LIBXL_RIG_SESSION, the test runner's id, or else the
+# calling process) and, when a session's call started the daemons, that session as owner; `release`
+# stops the rig only for its owner and only once no lease holder is alive.
 set -uo pipefail
 
 RIG_DIR=$(realpath -m "${XEND2LIBXL_RIG_DIR:-/tmp/xend2libxl-rig}")
@@ -184,9 +185,13 @@ do_start() {
     [ $failed = 0 ] || die "capabilities probe failed (see $RIG_DIR/h*/libvirtd.log)"
     [ -n "${XEND2LIBXL_RIG_SESSION:-}" ] && echo "$XEND2LIBXL_RIG_SESSION" >"$RIG_DIR/owner"
   fi
+  # Every caller holds a lease while its process lives (a test run's main process, or whoever ran
+  # `start`: a bench, an admin's shell), so a test run's teardown never stops the rig under it.
+  mkdir -p "$RIG_DIR/leases"
   if [ -n "${XEND2LIBXL_RIG_SESSION:-}" ]; then
-    mkdir -p "$RIG_DIR/leases"
     echo "${XEND2LIBXL_RIG_SESSION_PID:-$PPID}" >"$RIG_DIR/leases/$XEND2LIBXL_RIG_SESSION"
+  else
+    echo "$PPID" >"$RIG_DIR/leases/pid-$PPID"
   fi
 }
 
