@@ -20,6 +20,8 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { ConvertCliOptions } from './convert.js';
 
+const PLAIN_PROGRESS_MS = 5000;
+
 export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOptions, ctx: CliContext, cmd?: Command): Promise<number> {
   // The root's -q counts as well as the command's own.
   const opts = { ...cliOpts, quiet: cliOpts.quiet || (cmd ? globalUiOptions(cmd).quiet : false) };
@@ -34,7 +36,10 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   const json = opts.json ? new JsonReportWriter(ctx.stdout) : undefined;
   const junit = opts.junit ? new JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
   const showProgress = opts.outDir !== undefined && !opts.quiet && !opts.json;
-  const total = showProgress ? await countInputs(inputs, ctx.cwd) : undefined;
+  // A total costs a second walk of the tree: worth it only for a live progress bar on a terminal.
+  // Plain logs get a line every few seconds instead.
+  const total = showProgress && ctx.stderr.isTTY ? await countInputs(inputs, ctx.cwd) : undefined;
+  let lastPlainUpdate = 0;
   const progress = showProgress ? reporter.progress('converting', total) : undefined;
   const startedAt = performance.now();
 
@@ -60,7 +65,10 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
       junit?.add(r);
     },
     onProgress: (done, threads) => {
-      const secs = (performance.now() - startedAt) / 1000;
+      const now = performance.now();
+      if (total === undefined && now - lastPlainUpdate < PLAIN_PROGRESS_MS) return;
+      lastPlainUpdate = now;
+      const secs = (now - startedAt) / 1000;
       progress?.update(done, `${Math.round(done / Math.max(secs, 0.001))} files/s${threads ? `, ${threads} threads` : ''}`);
     },
   };
