@@ -75,12 +75,13 @@ async function abortJob(t: CancelTarget, note: (m: string) => void): Promise<'do
       return 'unsupported';
     }
     const msg = virshMessage(r);
+    // "no job is active": the migration job is not there yet or just ended; retry until virsh exits.
+    const noJobYet = kind === 'job-inactive' || kind === 'invalid-state';
     if (msg !== lastError) {
       lastError = msg;
-      // "no job is active": the migration job is not there yet or just ended; retry until virsh exits.
-      if (kind !== 'invalid-state') note(`domjobabort failed (${msg}); retrying`);
+      if (!noJobYet) note(`domjobabort failed (${msg}); retrying`);
     }
-    await sleep(kind === 'invalid-state' ? 50 : 250);
+    await sleep(noJobYet ? 50 : 250);
   }
   return 'finished';
 }

@@ -23,9 +23,10 @@ describe('libvirt error texts', () => {
     ["error: argument unsupported: parameter 'bandwidth' not supported", 'unsupported'],
     ["error: failed to get domain 'web1'", 'not-found'],
     ["error: operation aborted: job 'migration out' canceled by client", 'aborted'],
-    ['error: Requested operation is not valid: no job is active on the domain', 'invalid-state'],
+    ['error: Requested operation is not valid: no job is active on the domain', 'job-inactive'],
+    ['error: Requested operation is not valid: domain is not running', 'invalid-state'],
     ['error: failed to connect to the hypervisor', 'connection'],
-    ['error: internal error: Failed to send migration data to destination host', 'failed'],
+    ['error: internal error: Failed to send migration data to destination host', 'other'],
   ])('%s → %s', (text, kind) => expect(classifyText(text)).toBe(kind));
   it('takes the error out of \\r-separated progress', () => {
     const r = { argv: ['virsh'], stdout: '', stderr: "Migration: [ 24 %]\rMigration: [ 28 %]error: operation aborted: job 'migration out' canceled by client\n", exitCode: 1, signal: null, timedOut: false, durationMs: 1 } as VirshResult;
