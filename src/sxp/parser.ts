@@ -10,12 +10,24 @@
  * Speed (bench/parse.js): atoms are consumed inline rather than through a rule
  * call, and the alternatives array is built once — Chevrotain's own advice.
  * Items are appended to `this.items`, the list being filled, so the cached
- * alternatives need no closure over per-call locals.
+ * alternatives need no closure over per-call locals. Actions test
+ * RECORDING_PHASE directly instead of wrapping each in ACTION(() => …): same
+ * meaning, no closure per token.
  */
 import { EmbeddedActionsParser, type IToken } from 'chevrotain';
 import type { SxpList, SxpNode } from './model.js';
 import { allTokens, Atom, EndOfText, LParen, RParen, Scalar } from './tokens.js';
 import { atomValue, quotedValue, type DecodeContext } from './decode.js';
+import { SxpSyntaxError } from './syntax-error.js';
+
+/**
+ * xend's configs nest a handful of levels (domain → device → vbd → key). The
+ * limit keeps corrupt or hostile input from overflowing the stack of this
+ * recursive parser (and of the writer), with an error instead of a crash.
+ */
+export const MAX_NESTING = 128;
+
+const NO_POSITION = { line: 0, column: 0, offset: 0 };
 
 export class SxpParser extends EmbeddedActionsParser {
   private ctx!: DecodeContext;
@@ -30,16 +42,18 @@ export class SxpParser extends EmbeddedActionsParser {
     {
       ALT: () => {
         const list = this.SUBRULE(this.list);
-        this.ACTION(() => this.items.push(list));
+        if (!this.RECORDING_PHASE) this.items.push(list);
       },
     },
     {
       ALT: () => {
         const t = this.CONSUME(Scalar);
-        this.ACTION(() => this.items.push(this.scalar(t)));
+        if (!this.RECORDING_PHASE) this.items.push(this.scalar(t));
       },
     },
   ];
+
+  private readonly listItem = () => this.OR(this.itemAlternatives);
 
   constructor() {
     super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
@@ -56,7 +70,7 @@ export class SxpParser extends EmbeddedActionsParser {
 
   document = this.RULE('document', (): SxpNode[] => {
     const forms = this.items;
-    this.MANY(() => this.OR(this.itemAlternatives));
+    this.MANY(this.listItem);
     this.OPTION(() => {
       this.CONSUME(EndOfText);
       this.ACTION(() => {
@@ -68,23 +82,30 @@ export class SxpParser extends EmbeddedActionsParser {
 
   private list = this.RULE('list', (): SxpList => {
     const open = this.CONSUME(LParen);
-    let node!: SxpList;
-    let outer!: SxpNode[];
-    this.ACTION(() => {
-      // Position taken before the children so the line table is walked forwards only.
-      node = { kind: 'list', items: [], pos: this.ctx.positionAt(open.startOffset) };
-      outer = this.items;
+    const recording = this.RECORDING_PHASE;
+    // Position taken before the children so the line table is walked forwards only.
+    const node: SxpList = { kind: 'list', items: [], pos: recording ? NO_POSITION : this.ctx.positionAt(open.startOffset) };
+    const outer = this.items;
+    if (!recording) {
       this.items = node.items;
-      this.openLists.push(open);
-    });
-    this.MANY(() => this.OR(this.itemAlternatives));
+      if (this.openLists.push(open) > MAX_NESTING) throw this.tooDeep(open);
+    }
+    this.MANY(this.listItem);
     this.CONSUME(RParen);
-    this.ACTION(() => {
+    if (!recording) {
       this.items = outer;
       this.openLists.pop();
-    });
+    }
     return node;
   });
+
+  private tooDeep(open: IToken): SxpSyntaxError {
+    return new SxpSyntaxError('SXP_TOO_DEEP', `lists are nested more than ${MAX_NESTING} levels deep`, {
+      file: this.ctx.file,
+      position: this.ctx.positionAt(open.startOffset),
+      hint: 'xend configs nest only a few levels; the file is probably corrupt — restore it from a backup',
+    });
+  }
 
   private scalar(t: IToken): SxpNode {
     const value = t.tokenType === Atom ? atomValue(t.image, this.ctx) : quotedValue(t.image, t.startOffset, this.ctx);

@@ -9,7 +9,8 @@ export type SxpErrorCode =
   | 'SXP_UNEXPECTED_EOF'
   | 'SXP_INVALID_CHARACTER'
   | 'SXP_INVALID_ESCAPE'
-  | 'SXP_NO_CONFIGURATION';
+  | 'SXP_NO_CONFIGURATION'
+  | 'SXP_TOO_DEEP';
 
 /** A config.sxp that xend's own reader would also have refused (or misread). */
 export class SxpSyntaxError extends Xend2LibxlError {

@@ -17,15 +17,59 @@ export const Scalar = createToken({ name: 'Scalar', pattern: Lexer.NA });
 export const LParen = createToken({ name: 'LParen', pattern: '(' });
 export const RParen = createToken({ name: 'RParen', pattern: ')' });
 
-/** A quoted string closed by the same quote; backslash escapes anything (decoded later). */
-export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: /'(?:[^'\\]|\\[^])*'/, line_breaks: true, categories: [Scalar] });
-export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: /"(?:[^"\\]|\\[^])*"/, line_breaks: true, categories: [Scalar] });
+/**
+ * Quoted strings are matched by a hand-written scan rather than a regex: V8's
+ * backtracking regex engine overflows its stack on strings of a few MB, and a
+ * corrupt file must give an error, not a crash.
+ *
+ * Returns the end of a quoted string starting at `offset` (after its closing
+ * quote), or -1 when the input ends first. A backslash escapes any character.
+ */
+function quotedEnd(text: string, offset: number): number {
+  // A single-character-class loop is safe in V8 at any length; only alternation recurses.
+  const plain = text.charCodeAt(offset) === 0x27 ? PLAIN_IN_SINGLE : PLAIN_IN_DOUBLE;
+  let i = offset + 1;
+  // A failing sticky regex resets lastIndex to 0, so never start one past the end.
+  while (i < text.length) {
+    plain.lastIndex = i;
+    plain.test(text);
+    i = plain.lastIndex;
+    if (i >= text.length) return -1;
+    if (text.charCodeAt(i) !== 0x5c) return i + 1;
+    i += 2;
+  }
+  return -1;
+}
+const PLAIN_IN_SINGLE = /[^'\\]*/y;
+const PLAIN_IN_DOUBLE = /[^"\\]*/y;
+
+function closedString(quote: string) {
+  return (text: string, offset: number): RegExpExecArray | null => {
+    if (text[offset] !== quote) return null;
+    const end = quotedEnd(text, offset);
+    return end === -1 ? null : ([text.slice(offset, end)] as unknown as RegExpExecArray);
+  };
+}
+
+/** A quoted string closed by the same quote; escapes are decoded later (decode.ts). */
+export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: { exec: closedString("'") }, start_chars_hint: ["'"], line_breaks: true, categories: [Scalar] });
+export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: { exec: closedString('"') }, start_chars_hint: ['"'], line_breaks: true, categories: [Scalar] });
 
 /**
- * A quote that is never closed swallows the rest of the input. Matched only
- * when the closed form above failed, so the parser can point at the quote.
+ * A quote that is never closed swallows the rest of the input. Tried only
+ * after the closed forms failed, so the parser can point at the opening quote.
  */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /(?:'(?:[^'\\]|\\[^])*|"(?:[^"\\]|\\[^])*)\\?/, line_breaks: true });
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: {
+    exec: (text: string, offset: number) => {
+      const c = text[offset];
+      return (c === "'" || c === '"') && quotedEnd(text, offset) === -1 ? ([text.slice(offset)] as unknown as RegExpExecArray) : null;
+    },
+  },
+  start_chars_hint: ["'", '"'],
+  line_breaks: true,
+});
 
 /**
  * An unquoted atom: starts with printable ASCII other than `#()'"` (so `{}<>[];`

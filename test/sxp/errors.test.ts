@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Xend2LibxlError } from '../../src/errors.js';
 import { SxpSyntaxError } from '../../src/sxp/index.js';
-import { syntaxError, where } from './helpers.js';
+import { plain, syntaxError, where } from './helpers.js';
 
 describe('syntax errors', () => {
   it('are SxpSyntaxError (a Xend2LibxlError) carrying file, position and a hint', () => {
@@ -93,6 +93,13 @@ describe('syntax errors', () => {
   it('report the first problem in the file when there are several', () => {
     expect(syntaxError('(a)) é').code).toBe('SXP_UNEXPECTED_CLOSE');
     expect(syntaxError("(a é) 'x").code).toBe('SXP_INVALID_CHARACTER');
+  });
+
+  it('refuse nesting deeper than any xend config instead of overflowing the stack', () => {
+    const e = syntaxError('(a\n' + '('.repeat(100_000) + ')'.repeat(100_000) + ')');
+    expect(e.code).toBe('SXP_TOO_DEEP');
+    expect(where(e)).toBe('2:128');
+    expect(plain('('.repeat(128) + ')'.repeat(128))).toHaveLength(1);
   });
 
   it('leave the shared parser usable after an error', () => {
