@@ -6,9 +6,7 @@
  */
 import type { VirshResult, VirshRunner } from '../libvirt/runner.js';
 import { resumeDomain } from '../libvirt/migration.js';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { Libvirt } from '../libvirt/client.js';
 import { VirshCallError, classifyVirsh, virshMessage } from './virsh-errors.js';
 
 export type DomainRunState = 'running' | 'paused' | 'shutoff' | 'other' | 'absent';
@@ -90,17 +88,14 @@ export async function dumpXml(runner: VirshRunner, uri: string, domain: string, 
   return r.stdout;
 }
 
-/** Make a running transient copy persistent by defining its own live XML (virsh reads the file client-side). */
-export async function definePersistent(runner: VirshRunner, uri: string, xml: string): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'xend2libxl-define-'));
-  try {
-    const file = path.join(dir, 'domain.xml');
-    await writeFile(file, xml, 'utf8');
-    const r = await call(runner, uri, ['define', '--', file]);
-    if (classifyVirsh(r)) throw new VirshCallError(r, `cannot define the domain on ${uri}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/**
+ * Make a running transient copy persistent by defining its own live XML, read with
+ * --security-info so VNC/SPICE passwords survive, written through the shared layer's
+ * private 0600 temp file.
+ */
+export async function definePersistent(runner: VirshRunner, uri: string, domain: string): Promise<void> {
+  const lv = new Libvirt(runner, uri);
+  await lv.define(await lv.dumpXml(domain, { securityInfo: true }));
 }
 
 /** Names of running (and paused) domains on a host, in libvirt's order. */

@@ -10,7 +10,6 @@ import {
   type DomainPresence,
   definePersistent,
   destroyIfPresent,
-  dumpXml,
   inspectQuietly,
   resume,
   undefineIfPresent,
@@ -83,20 +82,20 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       // The guest lives on the destination: any source copy is a stale leftover.
       if (active(src)) await act('destroyed the stale copy on the source', () => destroyIfPresent(runner, su, domain));
       if (src.persistent) await act('removed the source definition', () => undefineIfPresent(runner, su, domain));
-      if (!dst.persistent) await act('made the destination copy persistent', async () => definePersistent(runner, du, await dumpXml(runner, du, domain)));
+      if (!dst.persistent) await act('made the destination copy persistent', () => definePersistent(runner, du, domain));
       if (!acted) return done('moved');
     } else if (src.state === 'running' || src.state === 'paused') {
       // The guest stays on the source: clean the destination, then make sure it runs.
       if (active(dst)) await act('destroyed the incoming copy on the destination', () => destroyIfPresent(runner, du, domain));
       if (dst.persistent) await act('removed the destination definition', () => undefineIfPresent(runner, du, domain));
       if (src.state === 'paused') await act('resumed the guest on the source', () => resume(runner, su, domain));
-      if (inp.wasPersistent && !src.persistent) await act('made the source copy persistent again', async () => definePersistent(runner, su, await dumpXml(runner, su, domain)));
+      if (inp.wasPersistent && !src.persistent) await act('made the source copy persistent again', () => definePersistent(runner, su, domain));
       if (!acted) return done('stayed');
     } else if (src.state === 'absent' && dst.state === 'paused') {
       // Completed while paused (timeout action "suspend"): qemu keeps the pause on the
       // destination. We only migrate running guests, so running is the state to restore.
       await act('resumed the guest on the destination', () => resume(runner, du, domain));
-      if (!dst.persistent) await act('made the destination copy persistent', async () => definePersistent(runner, du, await dumpXml(runner, du, domain)));
+      if (!dst.persistent) await act('made the destination copy persistent', () => definePersistent(runner, du, domain));
     } else {
       return done('not-running');
     }
