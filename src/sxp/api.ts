@@ -26,9 +26,10 @@ export interface ParseSxpOptions {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Read every top-level form of an SXP text, exactly as xend's `sxp.py` would
- * (see docs/sxp.md for the rules). Bytes are read as UTF-8, or latin-1 when
- * they are not valid UTF-8 (then each value is still decoded as UTF-8 where it can be).
+ * Read every top-level form of an SXP text exactly as xend's `sxp.py` would
+ * (rules: the README's SXP section; research notes xend-sxp-format.md §1).
+ * Bytes are read as UTF-8, or as latin-1 when they are not valid UTF-8 — each
+ * value is then still decoded as UTF-8 where it can be.
  * @throws SxpSyntaxError for anything xend's reader would have refused or misread.
  */
 export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {}): SxpDocument {

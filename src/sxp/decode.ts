@@ -82,8 +82,9 @@ function decodeEscapes(body: string, bodyOffset: number, ctx: DecodeContext): st
       out += String.fromCharCode(v);
       i = j;
     } else {
-      const shown = c === undefined ? '\\' : `\\${c}`;
-      throw escapeError(`invalid escape '${shown}' in quoted string`, bodyOffset + bs, ctx);
+      const printable = c !== undefined && c >= ' ' && c <= '~';
+      const shown = printable ? `'\\${c}'` : `'\\' followed by U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      throw escapeError(`invalid escape ${shown} in quoted string`, bodyOffset + bs, ctx);
     }
   }
   if (!rawBytes && !(ctx.byteMode && HIGH.test(out))) return out;

@@ -85,6 +85,12 @@ describe('syntax errors', () => {
     expect(e.position?.column).toBe(text.indexOf('\\') + 1);
   });
 
+  it('name an unprintable escaped character by its code point (a backslash-newline continuation)', () => {
+    const e = syntaxError("(args 'a \\\nb')");
+    expect(e.message).toBe("invalid escape '\\' followed by U+000A in quoted string");
+    expect(where(e)).toBe('1:10');
+  });
+
   it('report escape errors on later lines at the right line and column', () => {
     const e = syntaxError("(a\n (b 'ok\n  x\\z'))");
     expect(where(e)).toBe('3:4');
