@@ -35,7 +35,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {}): SxpDocument {
   let text: string;
   let byteMode = false;
-  if (typeof input === 'string') text = input;
+  // A UTF-8 byte-order mark (a file saved by a Windows editor) is dropped, as TextDecoder does for bytes.
+  if (typeof input === 'string') text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   else {
     try {
       text = utf8.decode(input);

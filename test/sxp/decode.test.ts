@@ -68,6 +68,10 @@ describe('input bytes', () => {
     const input = bytes('(d ', [0x27, 0xe9, 0x27], ' ', [0x27, 0xc3, 0xa9, 0x27], ' a', [0xe9], ')');
     expect(plain(input)).toEqual([['d', 'é', 'é', 'aé']]);
   });
+  it('ignores a UTF-8 byte-order mark, in bytes and in text alike', () => {
+    expect(plain(Buffer.from('\ufeff(a b)', 'utf8'))).toEqual([['a', 'b']]);
+    expect(plain('\ufeff(a b)')).toEqual([['a', 'b']]);
+  });
   it('accepts Uint8Array views that do not start at offset 0', () => {
     const buf = Buffer.from('xx(a b)yy');
     expect(plain(new Uint8Array(buf.buffer, buf.byteOffset + 2, 5))).toEqual([['a', 'b']]);
