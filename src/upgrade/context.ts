@@ -2,7 +2,8 @@
 import type { CrashHook } from './crash-hook.js';
 import type { JournalStore } from './journal.js';
 import type { Manifest } from './manifest.js';
-import type { Clock, HypervisorPort, ReadDomainXml, SwitchRunner, XendSourcePort } from './ports.js';
+import type { Clock, DomainState, HypervisorPort, ReadDomainXml, SwitchRunner, XendSourcePort } from './ports.js';
+import type { StatePoller } from './state-poller.js';
 
 export interface UpgradeEvent {
   level: 'info' | 'warn' | 'fail' | 'ok' | 'debug';
@@ -52,5 +53,13 @@ export interface RunContext {
   opts: UpgradeOptions;
   store: JournalStore;
   manifest: Manifest;
+  /** Shared state waits (one `list` per URI per tick). */
+  poller: StatePoller;
+  /**
+   * States seen by the `list` calls of this process (plan, target snapshot):
+   * lets a fresh run skip per-domain state checks. Empty on resume — then
+   * every state is asked for, because time has passed.
+   */
+  seen: { from?: Map<string, DomainState>; to?: Map<string, DomainState> };
   emit(e: UpgradeEvent): void;
 }

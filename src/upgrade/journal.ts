@@ -121,10 +121,14 @@ export async function readJournal(backupDir: string): Promise<Journal | undefine
 
 /**
  * Holds the journal in memory and serialises writes: domain pipelines run in
- * parallel, but each commit writes the complete, consistent state.
+ * parallel, but each write is the complete, consistent state. Group commit:
+ * callers that arrive while a write is in flight share the next write (it
+ * serialises the state at the moment it starts, so it includes their change),
+ * which keeps one fsync per round instead of one per domain step.
  */
 export class JournalStore {
-  private chain: Promise<void> = Promise.resolve();
+  private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(
     readonly dir: string,
@@ -147,16 +151,28 @@ export class JournalStore {
     this.crashHook(event, d.name);
   }
 
-  /** Persist the whole journal; resolves once this state (or a later one) is on disk. */
-  commit(event?: string): Promise<void> {
-    const next = this.chain.then(async () => {
-      this.journal.updatedAt = new Date().toISOString();
-      await writeFileAtomic(path.join(this.dir, JOURNAL_FILE), `${JSON.stringify(this.journal, null, 2)}\n`);
-    });
-    // A failed write must surface to its caller but must not poison later writes.
-    this.chain = next.catch(() => {});
-    return next.then(() => {
-      if (event) this.crashHook(event);
-    });
+  /** The same event for many domains, persisted with one write (the switch step marks every domain at once). */
+  async recordAll(ds: JournalDomain[], event: string): Promise<void> {
+    const at = new Date().toISOString();
+    for (const d of ds) {
+      if (isStep(event)) d.step = event;
+      d.history.push({ event, at });
+    }
+    await this.commit();
+    for (const d of ds) this.crashHook(event, d.name);
+  }
+
+  /** Persist the whole journal; resolves once a write that started after this call is on disk. */
+  async commit(event?: string): Promise<void> {
+    this.queued ??= this.writing
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        this.journal.updatedAt = new Date().toISOString();
+        this.writing = writeFileAtomic(path.join(this.dir, JOURNAL_FILE), `${JSON.stringify(this.journal, null, 2)}\n`);
+        return this.writing;
+      });
+    await this.queued;
+    if (event) this.crashHook(event);
   }
 }

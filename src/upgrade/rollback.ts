@@ -19,7 +19,8 @@ import { reportFromJournal, type UpgradeReport } from './report.js';
 import { resumeOptions } from './resume.js';
 import { sha256 } from './safe-name.js';
 import { backedUpXml } from './step-define.js';
-import { currentState, waitForState } from './wait-state.js';
+import { currentState } from './wait-state.js';
+import { StatePoller } from './state-poller.js';
 
 export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Promise<UpgradeReport> {
   await prepareBackupDir(given.backupDir, undefined, { create: false });
@@ -29,7 +30,15 @@ export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Pro
   const release = await acquireLock(opts.backupDir);
   try {
     const store = new JournalStore(opts.backupDir, j, deps.crashHook);
-    const rc: RunContext = { deps, opts, store, manifest: await Manifest.open(opts.backupDir), emit: (e) => deps.onEvent?.(e) };
+    const rc: RunContext = {
+      deps,
+      opts,
+      store,
+      manifest: await Manifest.open(opts.backupDir),
+      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250),
+      seen: {},
+      emit: (e) => deps.onEvent?.(e),
+    };
     j.rollback = { at: new Date().toISOString(), state: 'running' };
     await store.commit('rollback-started');
     await forEachLimit([...j.domains].reverse(), opts.parallel, (d) => rollbackDomain(rc, d));
@@ -66,7 +75,7 @@ async function rollbackDomain(rc: RunContext, d: JournalDomain): Promise<void> {
 
 /** Returns false when the domain was held/left (reason recorded). */
 async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
-  const { hv, clock } = rc.deps;
+  const { hv } = rc.deps;
   const to = rc.opts.to!;
   const mayBeOurs = d.definedByUs || d.history.some((h) => h.event === 'define-requested');
   if (!mayBeOurs) return true;
@@ -78,7 +87,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
     throw e;
   }
   const unchanged = d.definedXmlSha256
-    ? sha256(existing) === d.definedXmlSha256
+    ? sha256(existing.trim()) === d.definedXmlSha256
     : modelDifferences(rc.deps.readDomainXml(await backedUpXml(rc, d)), rc.deps.readDomainXml(existing)).length === 0;
   if (!unchanged && !rc.opts.force) {
     await rc.store.record(d, 'rollback-held', {
@@ -100,7 +109,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
     }
     rc.emit({ level: 'info', domain: d.name, message: `shutting down on ${to}` });
     await hv.shutdown(to, d.name).catch(() => {});
-    const r = await waitForState(hv, clock, to, d.name, (s) => s === 'absent' || !isActive(s), rc.opts.shutdownTimeoutMs, rc.opts.pollMs ?? 250);
+    const r = await rc.poller.wait(to, d.name, (s) => s === 'absent' || !isActive(s), rc.opts.shutdownTimeoutMs);
     if (!r.reached) {
       if (!rc.opts.force) {
         await rc.store.record(d, 'rollback-held', {
@@ -122,7 +131,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
 async function restartSource(rc: RunContext, d: JournalDomain): Promise<void> {
   const from = rc.opts.from;
   if (!d.stoppedByUs || !from || !d.fromName) return;
-  const { hv, clock } = rc.deps;
+  const { hv } = rc.deps;
   let state: string;
   try {
     state = await currentState(hv, from, d.fromName);
@@ -139,7 +148,7 @@ async function restartSource(rc: RunContext, d: JournalDomain): Promise<void> {
   }
   if (!isActive(state)) {
     await hv.start(from, d.fromName);
-    const r = await waitForState(hv, clock, from, d.fromName, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000, rc.opts.pollMs ?? 250);
+    const r = await rc.poller.wait(from, d.fromName, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000);
     if (!r.reached) throw new Xend2LibxlError('RESTART_TIMEOUT', `${d.name} was started again on ${from} but is ${r.state}`);
     rc.emit({ level: 'ok', domain: d.name, message: `running again on ${from}` });
   }

@@ -83,6 +83,6 @@ export async function stepVerify(rc: RunContext, d: JournalDomain): Promise<void
       hint: `compare \`virsh -c ${to} dumpxml --inactive ${d.name}\` with the backup XML`,
     });
   }
-  await rc.store.record(d, 'verified', { definedXmlSha256: sha256(stored) });
+  await rc.store.record(d, 'verified', { definedXmlSha256: sha256(stored.trim()) });
   rc.emit({ level: 'ok', domain: d.name, message: 'verified (read back, equal)' });
 }

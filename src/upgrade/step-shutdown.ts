@@ -8,7 +8,7 @@ import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
 import { isActive } from './plan.js';
 import { HypervisorError } from './ports.js';
-import { currentState, waitForState } from './wait-state.js';
+import { currentState } from './wait-state.js';
 
 /** Re-press the power button now and then: a press during guest boot is lost. */
 const RESEND_MS = 10_000;
@@ -21,7 +21,7 @@ export async function stepShutdown(rc: RunContext, d: JournalDomain): Promise<vo
     await rc.store.record(d, 'shut-down');
     return;
   }
-  const state = await currentState(hv, from, name);
+  const state = rc.seen.from?.get(name) ?? (await currentState(hv, from, name));
   if (state === 'absent' || !isActive(state)) {
     await rc.store.record(d, 'shut-down');
     return;
@@ -34,10 +34,10 @@ export async function stepShutdown(rc: RunContext, d: JournalDomain): Promise<vo
   });
   let lastPress = clock.now();
   const down = (s: string) => s === 'absent' || !isActive(s);
-  const r = await waitForState(hv, clock, from, name, down, rc.opts.shutdownTimeoutMs, rc.opts.pollMs ?? 250, async () => {
+  const r = await rc.poller.wait(from, name, down, rc.opts.shutdownTimeoutMs, () => {
     if (clock.now() - lastPress < RESEND_MS) return;
     lastPress = clock.now();
-    await hv.shutdown(from, name).catch(() => {});
+    void hv.shutdown(from, name).catch(() => {});
   });
   if (!r.reached) {
     if (!rc.opts.force) {

@@ -7,13 +7,15 @@ import { Xend2LibxlError } from '../errors.js';
 import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
 import { HypervisorError } from './ports.js';
-import { currentState, waitForState } from './wait-state.js';
+import { currentState } from './wait-state.js';
 
 export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): Promise<void> {
-  const { hv, clock } = rc.deps;
+  const { hv } = rc.deps;
   const to = rc.opts.to!;
+  // A domain that was not on the target before this run was defined just now: autostart is off, it is not running.
+  const fresh = rc.seen.to !== undefined && !rc.seen.to.has(d.name);
   if (d.autostart && !d.autostartSetByUs) {
-    const already = await hv.getAutostart(to, d.name).catch(() => false);
+    const already = fresh ? false : await hv.getAutostart(to, d.name).catch(() => false);
     if (!already) {
       await hv.setAutostart(to, d.name, true);
       await rc.store.record(d, 'autostart-set', { autostartSetByUs: true });
@@ -22,14 +24,14 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
   }
   // Start what was running before (and what we stopped): never start what the admin had shut off.
   if (d.wasRunning || d.stoppedByUs) {
-    const state = await currentState(hv, to, d.name);
+    const state = fresh ? 'shut off' : await currentState(hv, to, d.name);
     if (state !== 'running') {
       await rc.store.record(d, 'start-requested', { startedByUs: true });
       await hv.start(to, d.name).catch((e) => {
         // Already running (a crash after start, before the journal write) is fine.
         if (!(e instanceof HypervisorError && e.kind === 'invalid-state')) throw e;
       });
-      const r = await waitForState(hv, clock, to, d.name, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000, rc.opts.pollMs ?? 250);
+      const r = await rc.poller.wait(to, d.name, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000);
       if (!r.reached) {
         throw new Xend2LibxlError('START_TIMEOUT', `${d.name} was started on ${to} but is ${r.state}, not running`, { hint: `look at the domain log on the target, then run with --resume` });
       }

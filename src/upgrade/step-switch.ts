@@ -54,6 +54,6 @@ export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: J
     sw.at = new Date().toISOString();
     await rc.store.commit('switch-done');
   }
-  for (const d of ready) await rc.store.record(d, 'switched');
+  await rc.store.recordAll(ready, 'switched');
   return 'done';
 }

@@ -23,12 +23,17 @@ import { stepAutostartAndStart } from './step-start.js';
 import { stepSwitch } from './step-switch.js';
 import { reached } from './steps.js';
 import { resumeOptions } from './resume.js';
+import { StatePoller } from './state-poller.js';
 import { runRollback } from './rollback.js';
 
-export async function makePlan(deps: UpgradeDeps, opts: UpgradeOptions): Promise<Plan> {
-  const entries = opts.xendRoot ? await deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : [];
-  const fromDomains = opts.from ? await deps.hv.list(opts.from) : undefined;
-  return buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? []);
+export async function makePlan(deps: UpgradeDeps, opts: UpgradeOptions): Promise<Plan & { fromStates?: Map<string, string> }> {
+  // Reading the xend store is CPU work, listing the source waits on libvirtd: overlap them.
+  const [entries, fromDomains] = await Promise.all([
+    opts.xendRoot ? deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : Promise.resolve([]),
+    opts.from ? deps.hv.list(opts.from) : Promise.resolve(undefined),
+  ]);
+  const plan = buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? []);
+  return { ...plan, fromStates: fromDomains ? new Map(fromDomains.map((d) => [d.name, d.state])) : undefined };
 }
 
 export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
@@ -37,6 +42,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
   let journal: Journal;
   let entries = new Map<string, XendEntry>();
   let fresh = false;
+  let fromStates: Map<string, string> | undefined;
   if (opts.resume) {
     await prepareBackupDir(opts.backupDir, undefined, { create: false });
     const j = await readJournal(opts.backupDir);
@@ -67,6 +73,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
       plan.domains.map((p) => p.journal),
     );
     journal.planWarnings = plan.warnings;
+    fromStates = plan.fromStates;
     entries = new Map(plan.domains.filter((p) => p.entry).map((p) => [p.journal.id, p.entry!]));
     fresh = true;
   }
@@ -78,6 +85,8 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
       opts,
       store,
       manifest: await Manifest.open(opts.backupDir),
+      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250),
+      seen: { from: fromStates },
       emit: (e) => deps.onEvent?.(e),
     };
     if (fresh) await store.commit('planned');
@@ -139,6 +148,7 @@ async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<U
   let target: ListedDomain[] | undefined;
   try {
     target = await rc.deps.hv.list(rc.opts.to!);
+    rc.seen.to = new Map(target.map((d) => [d.name, d.state]));
   } catch {
     target = undefined; // each domain reports the connection problem itself
   }

@@ -51,7 +51,12 @@ export class FakeHypervisor implements HypervisorPort {
 
   async list(uri: string): Promise<ListedDomain[]> {
     this.calls.push({ op: 'list', uri });
-    return [...this.host(uri).values()].map((d) => ({ name: d.name, uuid: d.uuid, state: d.state, persistent: d.persistent }));
+    return [...this.host(uri).values()].map((d) => {
+      const state = d.state;
+      // A requested shutdown completes by the next look, like a quick guest.
+      if (d.state === 'in shutdown') d.state = 'shut off';
+      return { name: d.name, uuid: d.uuid, state, persistent: d.persistent };
+    });
   }
   async dumpXml(uri: string, name: string): Promise<string> {
     return this.get(uri, name, 'dumpxml').xml;
