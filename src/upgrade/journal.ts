@@ -59,6 +59,8 @@ export type SwitchMode = 'none' | 'command' | 'pause';
 
 export interface JournalOptions {
   xendRoot: string;
+  /** xend-config.sxp the conversion defaults came from; a resumed run converts with the same. */
+  xendConfig?: string;
   to: string;
   from?: string;
   includeUnmanaged: boolean;

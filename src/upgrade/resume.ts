@@ -20,6 +20,7 @@ export function resumeOptions(given: UpgradeOptions, j: Journal): UpgradeOptions
   return {
     ...given,
     xendRoot: o.xendRoot,
+    xendConfig: given.xendConfig ?? o.xendConfig,
     to: o.to,
     from: o.from,
     includeUnmanaged: o.includeUnmanaged,

@@ -63,6 +63,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
     journal = newJournal(
       {
         xendRoot: opts.xendRoot,
+        ...(opts.xendConfig ? { xendConfig: opts.xendConfig } : {}),
         to: opts.to!,
         from: opts.from,
         includeUnmanaged: Boolean(opts.includeUnmanaged),

@@ -247,3 +247,19 @@ describe('upgrade orchestrator (fake libvirt)', () => {
     expect(readdirSync(dir).sort()).toEqual(['backup', 'xend root']);
   });
 });
+
+describe('the switch command through a real shell', () => {
+  it('runs once with the admin\'s command line; a resumed upgrade does not run it again', async () => {
+    const { shellSwitchRunner } = await import('../../src/upgrade/switch-runner.js');
+    const { deps } = setup(three, ['web']);
+    const marker = path.join(dir, 'switched count');
+    const d = { ...deps, switchRunner: shellSwitchRunner({ PATH: process.env.PATH }) };
+    const r = await runUpgrade(d, opts({ switchCommand: `echo stop-xend >> '${marker}' && echo done` }));
+    expect(r.switch).toMatchObject({ state: 'done', detail: 'done' });
+    expect(readFileSync(marker, 'utf8')).toBe('stop-xend\n');
+    await runUpgrade(d, opts({ resume: true }));
+    expect(readFileSync(marker, 'utf8')).toBe('stop-xend\n');
+    const failing = await runUpgrade(d, opts({ backupDir: path.join(dir, 'b2'), switchCommand: 'echo "xend: still busy" >&2; exit 7' }));
+    expect(failing.switch).toMatchObject({ state: 'failed', detail: 'exit code 7: xend: still busy' });
+  });
+});
