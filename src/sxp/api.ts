@@ -5,7 +5,7 @@
  */
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { SourcePosition } from '../errors.js';
-import type { SxpDocument } from './model.js';
+import type { SxpDocument, SxpNode } from './model.js';
 import { sxpLexer } from './lexer.js';
 import { sxpParser } from './parser.js';
 import { LineIndex } from './positions.js';
@@ -50,10 +50,16 @@ export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {})
   const positionAt = (offset: number) => lines.at(offset);
 
   const { tokens } = sxpLexer.tokenize(text);
-  sxpParser.setup(tokens, { byteMode, file, positionAt });
-  const forms = sxpParser.document();
-  const err = sxpParser.errors.find((e) => !(sxpParser.sawEndOfText && e.name === 'NotAllInputParsedException'));
-  if (err) throw translate(err, tokens, text, lines, file);
+  let forms: SxpNode[];
+  try {
+    sxpParser.setup(tokens, { byteMode, file, positionAt });
+    forms = sxpParser.document();
+    const err = sxpParser.errors.find((e) => !(sxpParser.sawEndOfText && e.name === 'NotAllInputParsedException'));
+    if (err) throw translate(err, tokens, text, lines, file);
+  } finally {
+    // The shared parser must not keep the last input (possibly megabytes) alive.
+    sxpParser.release();
+  }
   if (forms.length === 0 && !opts.allowEmpty) {
     throw new SxpSyntaxError('SXP_NO_CONFIGURATION', 'no configuration found: the file is empty or contains only comments', {
       file,

@@ -28,6 +28,7 @@ import { SxpSyntaxError } from './syntax-error.js';
 export const MAX_NESTING = 128;
 
 const NO_POSITION = { line: 0, column: 0, offset: 0 };
+const RELEASED: DecodeContext = { byteMode: false, positionAt: () => NO_POSITION };
 
 export class SxpParser extends EmbeddedActionsParser {
   private ctx!: DecodeContext;
@@ -66,6 +67,14 @@ export class SxpParser extends EmbeddedActionsParser {
     this.items = [];
     this.openLists = [];
     this.sawEndOfText = false;
+  }
+
+  /** Drop every reference to the last input once its result (or error) has been taken. */
+  release(): void {
+    this.input = [];
+    this.items = [];
+    this.openLists = [];
+    this.ctx = RELEASED;
   }
 
   document = this.RULE('document', (): SxpNode[] => {
