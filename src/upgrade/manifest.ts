@@ -21,7 +21,8 @@ export interface ManifestEntry {
 }
 
 export class Manifest {
-  private chain: Promise<void> = Promise.resolve();
+  private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
   private constructor(
     private readonly dir: string,
     readonly entries: ManifestEntry[],
@@ -33,14 +34,20 @@ export class Manifest {
     return new Manifest(dir, entries);
   }
 
-  /** Replace this domain's entries (a resumed backup redoes them) and persist. */
+  /**
+   * Replace this domain's entries (a resumed backup redoes them) and persist.
+   * Group commit as in the journal: concurrent callers share the next write.
+   */
   setDomain(domain: string, files: ManifestEntry[]): Promise<void> {
     const keep = this.entries.filter((e) => e.domain !== domain);
     this.entries.splice(0, this.entries.length, ...keep, ...files);
-    const next = this.chain.then(() =>
-      writeFileAtomic(path.join(this.dir, MANIFEST_FILE), `${JSON.stringify({ format: 'xend2libxl-backup-manifest', files: this.entries }, null, 2)}\n`),
-    );
-    this.chain = next.catch(() => {});
-    return next;
+    this.queued ??= this.writing
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        this.writing = writeFileAtomic(path.join(this.dir, MANIFEST_FILE), `${JSON.stringify({ format: 'xend2libxl-backup-manifest', files: this.entries }, null, 2)}\n`);
+        return this.writing;
+      });
+    return this.queued;
   }
 }
