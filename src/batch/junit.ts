@@ -4,8 +4,9 @@
  * stderr. Test cases are streamed to a side file and assembled at the end, so
  * memory stays flat; the report appears atomically (temp + rename).
  */
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { Xend2LibxlError } from '../errors.js';
 import { tempNameFor } from './atomic-write.js';
 import { diagnosticLines } from './diagnostic-lines.js';
 import type { BatchSummary, InputResult } from './types.js';
@@ -29,9 +30,20 @@ export class JUnitWriter {
   private failures = 0;
   private readonly startedAt = new Date();
 
+  /** @throws Xend2LibxlError JUNIT_UNWRITABLE when the report's directory cannot be created or written. */
   constructor(private readonly file: string) {
     this.bodyPath = path.join(path.dirname(file), tempNameFor());
-    this.fd = openSync(this.bodyPath, 'w', 0o644);
+    try {
+      // CI jobs often name a report directory that does not exist yet.
+      mkdirSync(path.dirname(file), { recursive: true });
+      this.fd = openSync(this.bodyPath, 'w', 0o644);
+    } catch (e) {
+      throw new Xend2LibxlError('JUNIT_UNWRITABLE', `cannot write the JUnit report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+        file,
+        hint: 'choose a writable path for --junit',
+        cause: e,
+      });
+    }
   }
 
   add(r: InputResult): void {
