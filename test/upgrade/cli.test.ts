@@ -20,6 +20,8 @@ describe('xend2libxl upgrade (command line)', () => {
       [['--xend-root', FIXTURE_ROOT, '--backup-dir', b, '--switch-command', 'true', '--pause-for-switch', '--yes'], /--switch-command and --pause-for-switch exclude each other/],
       [['--backup-dir', b, '--resume', '--rollback', '--yes'], /--resume and --rollback exclude each other/],
       [['--xend-root', FIXTURE_ROOT, '--backup-dir', b, '--parallel', '0'], /--parallel must be between 1 and 64/],
+      [['--xend-root', FIXTURE_ROOT, '--backup-dir', b, '--include-unmanaged', '--yes'], /--include-unmanaged needs --from/],
+      [['--xend-root', FIXTURE_ROOT, '--backup-dir', b, '--from', 'xen:///system', '--yes'], /--from and --to are both xen:\/\/\/system, and no toolstack switch was asked for/],
       [['--xend-root', FIXTURE_ROOT, '--backup-dir', b], /refusing to upgrade this host without confirmation/],
     ];
     for (const [args, message] of cases) {

@@ -65,6 +65,31 @@ describe.skipIf(libvirtSkipped)('kill -9 at every journal step, then --resume (c
     }
   }
 
+  it('--pause-for-switch stops with exit code 3 after the shutdowns; --resume in a new process finishes', async () => {
+    freshHosts();
+    const backup = path.join(work, 'backup-pause');
+    const paused = cli(['upgrade', '--xend-root', root, '--from', rig.h1.testUri, '--to', rig.h2.testUri, '--backup-dir', backup, '--pause-for-switch', '--yes']);
+    expect(paused.code, paused.stderr).toBe(3);
+    expect(paused.stdout).toMatch(/next: do the toolstack switch .*--resume/);
+    for (const d of domains) expect(domstate(rig.h1.testUri, d.name)).toMatch(/^shut off/);
+    expect(names(rig.h2.testUri).filter((n) => n.startsWith('upg-c-'))).toEqual([]);
+    const resumed = cli(['upgrade', '--backup-dir', backup, '--resume', '--yes']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    for (const d of domains) expect(domstate(rig.h2.testUri, d.name)).toMatch(running.includes(d.name) ? /^running/ : /^shut off/);
+  });
+
+  it.each([...CRASH_POINTS.slice(0, 4), 'awaiting-switch'].map((p) => [p]))('with --pause-for-switch: crash after "%s", then --resume twice (pause, then finish)', async (point) => {
+    freshHosts();
+    const backup = path.join(work, `backup-pause-${point}`);
+    const crashed = cli(['upgrade', '--xend-root', root, '--from', rig.h1.testUri, '--to', rig.h2.testUri, '--backup-dir', backup, '--pause-for-switch', '--yes'], { XEND2LIBXL_TEST_CRASH_AFTER: point });
+    expect(crashed.signal).toBe('SIGKILL');
+    const first = cli(['upgrade', '--backup-dir', backup, '--resume', '--yes']);
+    // Before the pause was reached the resumed run pauses; a crash right after pausing means the admin's --resume is the switch.
+    expect(first.code, first.stderr).toBe(point === 'awaiting-switch' ? 0 : 3);
+    if (point !== 'awaiting-switch') expect(cli(['upgrade', '--backup-dir', backup, '--resume', '--yes']).code).toBe(0);
+    for (const d of domains) expect(names(rig.h2.testUri)).toContain(d.name);
+  });
+
   it.each(CRASH_POINTS)('crash after "%s" → --resume completes, nothing lost, nothing defined twice', async (point) => {
     freshHosts();
     const before = Object.fromEntries(domains.map((d) => [d.name, to.defines(d.name)]));

@@ -56,6 +56,10 @@ function toCoreOptions(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: C
   if (cli.switchCommand && cli.pauseForSwitch) throw new UsageError('--switch-command and --pause-for-switch exclude each other', 'either let the tool run the switch, or pause and do it yourself');
   if (cli.domain?.length && (cli.resume || cli.rollback)) throw new UsageError('--domain applies when an upgrade is planned; --resume and --rollback work on the domains in the journal');
   if (cli.dryRun && (cli.resume || cli.rollback)) throw new UsageError('--dry-run plans a new upgrade; it cannot be combined with --resume or --rollback');
+  if (cli.includeUnmanaged && !cli.from) throw new UsageError('--include-unmanaged needs --from', 'unmanaged domains are found by listing the old toolstack: give its URI with --from');
+  if (!cli.resume && !cli.rollback && cli.from !== undefined && cli.from === cli.to && !cli.switchCommand && !cli.pauseForSwitch) {
+    throw new UsageError(`--from and --to are both ${cli.to}, and no toolstack switch was asked for`, 'for an in-place upgrade add --switch-command CMD or --pause-for-switch; to move to another host give its --to');
+  }
   if (!cli.resume && !cli.rollback && !cli.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
   const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(ctx.cwd, p));
   const xendConfig = cli.xendConfig ?? ctx.env.XEND_CONFIG;
