@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSxpText } from '../../src/convert/api.js';
 import { readJournal } from '../../src/upgrade/journal.js';
-import { readDomainXmlFields } from '../../src/upgrade/domain-xml-fields.js';
+import { readDomainXml } from '../../src/convert/read-domain-xml.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { announceSkip, ensureRig, libvirtSkipped, type TestDriverHolder } from '../rig/rig.js';
 import { names, purge, virsh } from './virsh.js';
@@ -80,7 +80,7 @@ describe.skipIf(libvirtSkipped)('upgrade onto the test driver of a real libvirtd
       expect(defined).toContain(d.name);
       const stored = virsh(uri, ['dumpxml', '--inactive', '--security-info', '--', d.name]);
       const ours = convertSxpText(readFileSync(path.join(root, d.uuid, 'config.sxp')), { file: 'x' });
-      expect(readDomainXmlFields(stored)).toEqual(readDomainXmlFields(ours.xml!));
+      expect(readDomainXml(stored)).toEqual(readDomainXml(ours.xml!));
       expect(stored).toContain(`<uuid>${d.uuid}</uuid>`);
     }
     expect(defined).not.toContain('upg-a-cut');

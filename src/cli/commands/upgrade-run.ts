@@ -8,7 +8,7 @@ import { loadPrompts } from '../../ui/lazy-modules.js';
 import type { Reporter } from '../../ui/reporter.js';
 import type { UpgradeDeps, UpgradeEvent, UpgradeOptions } from '../../upgrade/context.js';
 import { crashHookFromEnv } from '../../upgrade/crash-hook.js';
-import { readDomainXmlFields } from '../../upgrade/domain-xml-fields.js';
+import { readDomainXml } from '../../convert/read-domain-xml.js';
 import { libvirtPort } from '../../upgrade/libvirt-port.js';
 import { realClock } from '../../upgrade/ports.js';
 import type { UpgradeReport } from '../../upgrade/report.js';
@@ -26,7 +26,7 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
   const deps: UpgradeDeps = {
     hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish })),
     source: xendSource(),
-    readDomainXml: readDomainXmlFields,
+    readDomainXml,
     switchRunner: shellSwitchRunner(ctx.env),
     clock: realClock,
     // TEST-ONLY: see src/upgrade/crash-hook.ts.
