@@ -3,7 +3,9 @@
  * argv only, typed errors). One {@link Libvirt} per URI: --from and --to are
  * different connections. Concurrent dumpxml/define/start/shutdown/autostart
  * calls go through a {@link VirshBatcher} (one virsh connection per batch);
- * anything it cannot batch or confirm runs on its own, as before.
+ * anything it cannot batch or confirm runs on its own, as before. The success
+ * texts are matched loosely (older virsh printed names without quotes) because
+ * an unrecognised success is re-run alone: harmless, but a second define.
  */
 import { Libvirt, LibvirtError, withPrivateXmlFile, type VirshRunner } from '../libvirt/index.js';
 import { HypervisorError, type HypervisorErrorKind, type HypervisorPort, type ListedDomain } from './ports.js';
@@ -71,17 +73,17 @@ export function libvirtPort(runner: VirshRunner, opts: LibvirtPortOptions = {}):
       ),
     define: (uri, xml) =>
       call('define', undefined, () =>
-        withPrivateXmlFile(xml, (file) => maybeBatch(uri, ['define', '--file', file], (s) => s.includes(`' defined from ${file}`), () => lv(uri).define(xml))).then(() => undefined),
+        withPrivateXmlFile(xml, (file) => maybeBatch(uri, ['define', '--file', file], (s) => s.includes(` defined from ${file}`), () => lv(uri).define(xml))).then(() => undefined),
       ),
     undefine: (uri, name) => call('undefine', name, () => lv(uri).undefine(name)),
-    start: (uri, name) => call('start', name, () => maybeBatch(uri, ['start', '--', name], (s) => /^Domain '.*' started$/m.test(s), async () => (await lv(uri).start(name), ''))).then(() => undefined),
+    start: (uri, name) => call('start', name, () => maybeBatch(uri, ['start', '--', name], (s) => /^Domain .* started$/m.test(s), async () => (await lv(uri).start(name), ''))).then(() => undefined),
     shutdown: (uri, name) =>
-      call('shutdown', name, () => maybeBatch(uri, ['shutdown', '--', name], (s) => /^Domain '.*' is being shutdown$/m.test(s), async () => (await lv(uri).shutdown(name), ''))).then(() => undefined),
+      call('shutdown', name, () => maybeBatch(uri, ['shutdown', '--', name], (s) => /^Domain .* is being shutdown$/m.test(s), async () => (await lv(uri).shutdown(name), ''))).then(() => undefined),
     destroy: (uri, name) => call('destroy', name, () => lv(uri).destroy(name)),
     state: (uri, name) => call('domstate', name, async () => (await lv(uri).domState(name)).state),
     setAutostart: (uri, name, on) =>
       call('autostart', name, () =>
-        maybeBatch(uri, ['autostart', ...(on ? [] : ['--disable']), '--', name], (s) => /^Domain '.*' (marked|unmarked) as autostarted$/m.test(s), async () => (await lv(uri).setAutostart(name, on), '')),
+        maybeBatch(uri, ['autostart', ...(on ? [] : ['--disable']), '--', name], (s) => /^Domain .* (marked|unmarked) as autostarted$/m.test(s), async () => (await lv(uri).setAutostart(name, on), '')),
       ).then(() => undefined),
     getAutostart: (uri, name) => call('dominfo', name, () => lv(uri).getAutostart(name)),
   };

@@ -80,6 +80,10 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
   }
   const release = await acquireLock(opts.backupDir);
   try {
+    // Another run may have started and finished in this directory while we were planning.
+    if (fresh && (await readJournal(opts.backupDir))) {
+      throw new Xend2LibxlError('JOURNAL_EXISTS', `${opts.backupDir} received an upgrade journal from another run while this one was planning`, { hint: 'look at it with --resume; never run two upgrades into one --backup-dir' });
+    }
     const store = new JournalStore(opts.backupDir, journal, deps.crashHook);
     const rc: RunContext = {
       deps,
