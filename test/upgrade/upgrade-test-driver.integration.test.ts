@@ -6,7 +6,7 @@
  * re-run is idempotent and --rollback removes exactly what we defined.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,10 @@ describe.skipIf(libvirtSkipped)('upgrade onto the test driver of a real libvirtd
   it('defines every good domain as converted, sets autostart, keeps secrets, touches nothing it must not', async () => {
     const before = treeHash(root);
     const backup = path.join(work, 'backup one');
-    const r = await runCli(['upgrade', '--xend-root', root, '--to', uri, '--backup-dir', backup, '--yes', '--json']);
+    // `../` in the paths as typed: resolved as paths, never interpreted by anything else.
+    mkdirSync(path.join(work, 'sub'));
+    const typedRoot = `${work}/sub/../${path.relative(work, root)}`;
+    const r = await runCli(['upgrade', '--xend-root', typedRoot, '--to', uri, '--backup-dir', `${work}/sub/../backup one`, '--yes', '--json']);
     expect(r.code).toBe(1); // the truncated entry
     const report = JSON.parse(r.stdout) as { domains: { name: string; status: string; error?: { code: string } }[] };
     const status = Object.fromEntries(report.domains.map((d) => [d.name, d.status]));
