@@ -66,10 +66,10 @@ export function registerUpgrade(program: Command, ctx: CliContext): void {
     .command('upgrade')
     .summary('upgrade this host from xend to libvirt: backup, shutdown, define, verify, restart')
     .description(
-      'Move every xend-managed domain into libvirt: back up config.sxp (+ checkpoint.chk) and XML, shut the running\n' +
-        'domains down gracefully (--from), switch the toolstack (--switch-command, or --pause-for-switch then --resume),\n' +
-        'define them on --to, verify by reading back, set autostart as xend had it and start what was running.\n' +
-        'Every step is journaled in --backup-dir: --resume continues after a crash or reboot, --rollback undoes.\n' +
+      'Move every xend-managed domain into libvirt: back up config.sxp (+ checkpoint.chk) and XML, shut the running ' +
+        'domains down gracefully (--from), switch the toolstack (--switch-command, or --pause-for-switch then --resume), ' +
+        'define them on --to, verify by reading back, set autostart as xend had it and start what was running. ' +
+        'Every step is journaled in --backup-dir: --resume continues after a crash or reboot, --rollback undoes. ' +
         'The xend root is never modified. Exit: 0 all done, 1 some domain needs attention, 2 usage, 3 paused.',
     );
   addOptions(cmd, upgradeOptionSpecs);
