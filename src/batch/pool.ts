@@ -33,7 +33,12 @@ export function inlineConverter(opts: ConvertFileOptions): Converter {
  * garbage, and V8's default (up to 32 MiB per isolate) would put a batch over
  * its 200 MB RSS budget with one worker per core (bench/batch.js).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.XEND2LIBXL_WORKER_YOUNG_MB ?? 8) };
+const WORKER_LIMITS = {
+  maxYoungGenerationSizeMb: 8,
+  // Live data per worker is ~20 MB (converter code and one config at a time); a low ceiling makes V8
+  // collect early instead of growing to its default of hundreds of MB.
+  maxOldGenerationSizeMb: Number(process.env.XEND2LIBXL_WORKER_OLD_MB ?? 64),
+};
 
 /** Conversions queued per worker before the main thread takes one itself: enough to never leave a worker idle. */
 const WORKER_QUEUE = 3;
