@@ -4,12 +4,27 @@
  * (still running after the shutdown timeout) blocks the switch — switching
  * toolstacks under a running guest we could not define is how domains get
  * lost. Without a switch (separate --from/--to hosts) nothing blocks.
+ *
+ * In place (--from and --to are the same URI, e.g. xen:///system served first
+ * by libvirt's legacy xend driver, then by libxl) we check that the switch
+ * really happened: the new toolstack does not know the old one's domains, so a
+ * target that still lists them is still the old toolstack. Defining there
+ * would write into xend — the check refuses (unless --force).
  */
 import { Xend2LibxlError } from '../errors.js';
 import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
+import type { ListedDomain } from './ports.js';
 
 export type SwitchOutcome = 'done' | 'paused' | 'blocked' | 'failed';
+
+/** In place only: names of domains we took from the old toolstack that the target still lists (by uuid). */
+async function oldDomainsStillThere(rc: RunContext, ready: JournalDomain[], target: ListedDomain[]): Promise<string[]> {
+  const o = rc.store.journal.options;
+  if (rc.opts.force || !o.from || o.from !== o.to) return [];
+  const uuids = new Set(target.map((t) => t.uuid.toLowerCase()));
+  return ready.filter((d) => d.fromName && d.uuid && uuids.has(d.uuid)).map((d) => d.name);
+}
 
 export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: JournalDomain[]): Promise<SwitchOutcome> {
   const j = rc.store.journal;
@@ -37,17 +52,32 @@ export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: J
       rc.emit({ level: 'fail', message: `switch command failed (${sw.detail})` });
       return 'failed';
     }
+    const stale = await oldDomainsStillThere(rc, ready, await rc.deps.hv.list(rc.opts.to!).catch(() => []));
+    if (stale.length > 0) {
+      sw.state = 'failed';
+      sw.detail = `the command succeeded but ${rc.opts.to} still lists ${stale.join(', ')} from the old toolstack: it was not switched`;
+      await rc.store.commit('switch-failed');
+      rc.emit({ level: 'fail', message: sw.detail });
+      return 'failed';
+    }
     sw.state = 'done';
     sw.detail = r.output.trim().split('\n').slice(-3).join(' | ') || undefined;
     await rc.store.commit('switch-done');
   } else if (sw.state === 'awaiting') {
     // `--resume` after the pause is the admin saying "switched"; make sure the target answers first.
+    let listed;
     try {
-      await rc.deps.hv.list(rc.opts.to!);
+      listed = await rc.deps.hv.list(rc.opts.to!);
     } catch (e) {
       throw new Xend2LibxlError('SWITCH_TARGET_UNREACHABLE', `the target ${rc.opts.to} does not answer yet: ${(e as Error).message}`, {
         hint: 'finish the toolstack switch (start libvirtd), then run --resume again',
         cause: e,
+      });
+    }
+    const stale = await oldDomainsStillThere(rc, ready, listed);
+    if (stale.length > 0) {
+      throw new Xend2LibxlError('SWITCH_NOT_DONE', `${rc.opts.to} still lists ${stale.join(', ')} from the old toolstack: the switch has not happened yet`, {
+        hint: 'stop xend and start libvirtd with the libxl driver, then run --resume again (--force skips this check)',
       });
     }
     sw.state = 'done';

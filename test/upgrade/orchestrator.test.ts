@@ -263,3 +263,36 @@ describe('the switch command through a real shell', () => {
     expect(failing.switch).toMatchObject({ state: 'failed', detail: 'exit code 7: xend: still busy' });
   });
 });
+
+describe('in place: the same URI before and after the switch', () => {
+  it('refuses to define into the old toolstack when the switch did not switch; proceeds once the target is the new one', async () => {
+    const SAME = 'xen:///system';
+    writeXendRoot(root, three);
+    const hv = new FakeHypervisor();
+    for (const d of three) hv.add(SAME, { name: d.name, uuid: d.uuid, state: d.name === 'web' ? 'running' : 'shut off' });
+    const deps = fakeDeps(hv, fakeSource(three));
+    const o = opts({ from: SAME, to: SAME, switchCommand: 'noop' });
+    const r = await runUpgrade(deps, o);
+    expect(r.switch!.state).toBe('failed');
+    expect(r.switch!.detail).toMatch(/still lists web, db, idle from the old toolstack: it was not switched/);
+    expect(hv.count('define')).toBe(0);
+    // A real switch: the new toolstack starts empty (libxl does not know xend's domains).
+    const switching = { ...deps, switchRunner: { run: async () => (hv.hosts.set(SAME, new Map()), { exitCode: 0, output: 'ok', timedOut: false }) } };
+    const r2 = await runUpgrade(switching, opts({ from: undefined, resume: true }));
+    expect(r2.domains.map((d) => d.status)).toEqual(['done', 'done', 'done']);
+    expect(hv.host(SAME).get('web')!.state).toBe('running');
+  });
+
+  it('after --pause-for-switch, --resume refuses while the target still is the old toolstack', async () => {
+    const SAME = 'xen:///system';
+    writeXendRoot(root, three);
+    const hv = new FakeHypervisor();
+    for (const d of three) hv.add(SAME, { name: d.name, uuid: d.uuid });
+    const deps = fakeDeps(hv, fakeSource(three));
+    expect((await runUpgrade(deps, opts({ from: SAME, to: SAME, pauseForSwitch: true }))).paused).toBe(true);
+    await expect(runUpgrade(deps, opts({ resume: true, from: undefined }))).rejects.toMatchObject({ code: 'SWITCH_NOT_DONE' });
+    hv.hosts.set(SAME, new Map());
+    const r = await runUpgrade(deps, opts({ resume: true, from: undefined }));
+    expect(r.counts.done).toBe(3);
+  });
+});
