@@ -58,9 +58,13 @@ export async function runWizard(d: WizardDeps): Promise<number> {
 
   d.write(`\n${renderPlan(plan, c)}\n`);
   const preview = await previewPlan(d, plan);
-  if (preview !== EXIT.OK) {
+  if (preview !== EXIT.OK && preview !== EXIT.FAILED) {
     d.write(`\nThe plan check failed (exit ${preview}); nothing was changed. Fix the problem above and run the wizard again.\n`);
     return preview;
+  }
+  if (preview === EXIT.FAILED) {
+    // Exit 1 from a dry run: some domains need attention and will be held; the rest can proceed.
+    d.write(`\n${c.yellow('⚠')} The dry run reports domains that need attention (above). They are held and reported; the others proceed if you confirm.\n`);
   }
 
   const destructive = plan.commands.some((cmd) => cmd.destructive);
@@ -121,14 +125,19 @@ async function planFor(d: WizardDeps, path: WizardPath, f: HostFacts, inv: Inven
   return evacuatePlan(f, inv, guests, move, await askUpgradeOptions(d.prompts, f, d.now()), d.xendConfig);
 }
 
-/** Let the commands check the plan themselves (`--dry-run` changes nothing) before anything is confirmed. */
+/**
+ * Let the commands check the plan themselves (`--dry-run` changes nothing)
+ * before anything is confirmed. Returns the worst exit code; a usage error stops early.
+ */
 async function previewPlan(d: WizardDeps, plan: WizardPlan): Promise<number> {
   if (plan.path === 'convert') return EXIT.OK;
+  let worst: number = EXIT.OK;
   for (const cmd of plan.commands) {
     const argv = [cmd.argv[0], '--dry-run', ...cmd.argv.slice(1)];
     d.write(`\n${d.colors.dim(`$ xend2libxl ${shellQuote(argv)}`)}\n`);
     const code = await d.execute(argv);
-    if (code !== EXIT.OK) return code;
+    if (code !== EXIT.OK && code !== EXIT.FAILED) return code;
+    worst = Math.max(worst, code);
   }
-  return EXIT.OK;
+  return worst;
 }

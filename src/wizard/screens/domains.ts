@@ -6,6 +6,8 @@ import type { InventoryEntry } from '../../inventory/types.js';
 
 export interface DomainChoice {
   name: string;
+  /** What the answered prompt shows: the name alone, not the problem lines. */
+  short: string;
   value: string;
   checked: boolean;
   disabled: string | boolean;
@@ -30,6 +32,7 @@ export function domainChoices(entries: readonly InventoryEntry[]): DomainChoice[
     const fatal = e.problems.find((p) => p.severity === 'error');
     return {
       name: describe(e),
+      short: e.name ?? e.directoryUuid,
       value: e.path,
       checked: !fatal,
       disabled: fatal ? `cannot convert: ${fatal.code}` : false,
@@ -54,7 +57,7 @@ export function runningGuestPrompt(running: readonly string[], entries: readonly
     message: 'Which running domains should be live-migrated off this host?',
     choices: running.map((name) => {
       const e = byName.get(name);
-      return { name: e ? describe(e) : `${name}  (not in the xend store: created with xm create?)`, value: name, checked: true };
+      return { name: e ? describe(e) : `${name}  (not in the xend store: created with xm create?)`, short: name, value: name, checked: true };
     }),
     pageSize: 12,
     loop: false,
