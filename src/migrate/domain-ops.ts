@@ -35,19 +35,22 @@ function mapState(s: string): DomainRunState {
 
 /** State + persistence of a domain on one host; `absent` when the host has no such domain. */
 export async function inspectDomain(runner: VirshRunner, uri: string, domain: string): Promise<DomainPresence> {
-  // Both questions at once: reconciliation latency is part of every cancel.
-  const [info, st] = await Promise.all([call(runner, uri, ['dominfo', '--', domain]), call(runner, uri, ['domstate', '--reason', '--', domain])]);
+  // One virsh per host in the common case: reconciliation latency is part of every cancel.
+  const info = await call(runner, uri, ['dominfo', '--', domain]);
   const kind = classifyVirsh(info);
   if (kind === 'not-found') return { state: 'absent', persistent: false };
   if (kind) throw new VirshCallError(info, `cannot inspect ${domain} on ${uri}`);
   const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(info.stdout)?.[1]?.trim() ?? '';
-  const persistent = field('Persistent') === 'yes';
+  const base = { state: mapState(field('State')), persistent: field('Persistent') === 'yes', uuid: field('UUID') || undefined };
+  if (base.state === 'running') return base;
+  // Not running: the reason ("paused (migration)") tells the admin what happened.
+  const st = await call(runner, uri, ['domstate', '--reason', '--', domain]);
   const stKind = classifyVirsh(st);
   // The domain can vanish between the two calls (a finishing migration undefines it).
   if (stKind === 'not-found') return { state: 'absent', persistent: false };
-  if (stKind) throw new VirshCallError(st, `cannot read the state of ${domain} on ${uri}`);
+  if (stKind) return base;
   const m = /^\s*([a-z ]+?)(?:\s*\(([^)]*)\))?\s*$/m.exec(st.stdout.trim());
-  return { state: mapState(m?.[1] ?? field('State')), reason: m?.[2], persistent, uuid: field('UUID') || undefined };
+  return { ...base, state: m ? mapState(m[1]) : base.state, reason: m?.[2] };
 }
 
 /** Like {@link inspectDomain} but never throws: unknown hosts read as `other` with the error as reason. */

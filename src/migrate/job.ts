@@ -6,7 +6,7 @@
  */
 import type { VirshRunner } from '../libvirt/runner.js';
 import { domJobInfoRaw, startMigration, suspendDomain } from '../libvirt/migration.js';
-import { type CancelStrategy, cancelMigration } from './cancel.js';
+import { type CancelOutcome, type CancelStrategy, cancelMigration } from './cancel.js';
 import type { DriverCaps } from './driver.js';
 import type { CancelReason, JobObserver, JobPhase, JobResult } from './events.js';
 import { type JobStats, parseJobStats } from './job-stats.js';
@@ -59,8 +59,12 @@ export class MigrationJob {
   cancel(reason: CancelReason): void {
     if (this.cancelReason) return;
     this.cancelReason = reason;
+    // Start cancelling right away (not at the next poll): every millisecond here is cancel latency.
+    this.startCancel?.();
     this.wake?.();
   }
+
+  private startCancel: (() => void) | null = null;
 
   private setPhase(phase: JobPhase, detail?: string): void {
     if (phase === this.phase) return;
@@ -102,24 +106,27 @@ export class MigrationJob {
       return r;
     });
 
-    let cancelling: Promise<Awaited<ReturnType<typeof cancelMigration>>> | null = null;
+    // Assigned from the startCancel closure, so TypeScript must not narrow it to null.
+    let cancelling = null as Promise<CancelOutcome> | null;
     let suspended = false;
+    this.startCancel = () => {
+      if (cancelling || exited || !this.cancelReason) return;
+      this.setPhase('cancelling', this.cancelReason);
+      cancelling = cancelMigration(
+        {
+          runner: o.runner,
+          sourceUri: o.sourceUri,
+          destUri: o.destUri,
+          domain: o.domain,
+          uuid: o.uuid,
+          finished: () => exited,
+          note: (m) => this.observe({ type: 'note', domain: o.domain, message: m }),
+        },
+        o.cancelStrategy ?? 'auto',
+      );
+    };
     while (!exited) {
-      if (this.cancelReason && !cancelling) {
-        this.setPhase('cancelling', this.cancelReason);
-        cancelling = cancelMigration(
-          {
-            runner: o.runner,
-            sourceUri: o.sourceUri,
-            destUri: o.destUri,
-            domain: o.domain,
-            uuid: o.uuid,
-            finished: () => exited,
-            note: (m) => this.observe({ type: 'note', domain: o.domain, message: m }),
-          },
-          o.cancelStrategy ?? 'auto',
-        );
-      }
+      if (this.cancelReason) this.startCancel();
       const stats = await this.sample();
       if (exited) break;
       if (stats && stats.type !== 'none') {
@@ -147,8 +154,6 @@ export class MigrationJob {
           else this.setPhase('suspended');
         }
       }
-      // A cancel that arrived during this pass is acted on now, not after another poll interval.
-      if (this.cancelReason && !cancelling) continue;
       // Woken early by exit or cancel; the timer is cleared so it never holds the process open.
       await new Promise<void>((r) => {
         const t = setTimeout(r, pollMs);
@@ -161,6 +166,7 @@ export class MigrationJob {
     }
 
     const migrate = await exit;
+    this.startCancel = null;
     const cancelOutcome = cancelling ? await cancelling : null;
     const migrateError = migrate.exitCode === 0 ? undefined : virshMessage(migrate);
 
