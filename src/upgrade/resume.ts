@@ -17,6 +17,11 @@ export function resumeOptions(given: UpgradeOptions, j: Journal): UpgradeOptions
   clash('--to', given.toExplicit ? given.to : undefined, o.to);
   clash('--from', given.from, o.from);
   clash('--xend-root', given.xendRoot, o.xendRoot);
+  if (given.pauseForSwitch && o.switchMode !== 'pause') throw new UsageError('--pause-for-switch can only be chosen when the upgrade starts');
+  // A corrected --switch-command may be given with --resume (the failed one is in the journal).
+  if (given.switchCommand !== undefined && o.switchMode !== 'command') {
+    throw new UsageError('--switch-command with --resume needs an upgrade started with --switch-command', 'after --pause-for-switch, switch yourself and run --resume');
+  }
   return {
     ...given,
     xendRoot: o.xendRoot,
@@ -24,7 +29,7 @@ export function resumeOptions(given: UpgradeOptions, j: Journal): UpgradeOptions
     to: o.to,
     from: o.from,
     includeUnmanaged: o.includeUnmanaged,
-    switchCommand: o.switchCommand,
+    switchCommand: given.switchCommand ?? o.switchCommand,
     pauseForSwitch: o.switchMode === 'pause',
   };
 }

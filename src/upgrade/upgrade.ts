@@ -50,6 +50,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
     if (j.rollback) throw new Xend2LibxlError('ROLLED_BACK', `the upgrade in ${opts.backupDir} was rolled back (${j.rollback.state}); it cannot be resumed`, { hint: 'start a new upgrade with a new --backup-dir' });
     journal = j;
     opts = resumeOptions(opts, j);
+    if (opts.switchCommand && opts.switchCommand !== j.options.switchCommand && j.switch.state !== 'done') j.options.switchCommand = opts.switchCommand;
   } else {
     if (!opts.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
     await prepareBackupDir(opts.backupDir, opts.xendRoot, { create: true });

@@ -12,7 +12,8 @@ export interface SocketProxy {
   start(): Promise<void>;
 }
 
-export function socketProxy(listenPath: string, targetPath: string): SocketProxy {
+/** `target` may be a function: asked at every new connection (a toolstack switch behind one socket). */
+export function socketProxy(listenPath: string, target: string | (() => string)): SocketProxy {
   let server: net.Server | undefined;
   const open = new Set<net.Socket>();
   const proxy: SocketProxy = {
@@ -21,7 +22,7 @@ export function socketProxy(listenPath: string, targetPath: string): SocketProxy
       new Promise((resolve, reject) => {
         rmSync(listenPath, { force: true });
         server = net.createServer((client) => {
-          const upstream = net.connect(targetPath);
+          const upstream = net.connect(typeof target === 'string' ? target : target());
           for (const s of [client, upstream]) {
             open.add(s);
             s.once('close', () => open.delete(s));
