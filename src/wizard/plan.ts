@@ -19,9 +19,11 @@ function problemLines(entries: readonly InventoryEntry[]): string[] {
 
 export function convertPlan(inv: Inventory, selectedPaths: readonly string[], a: ConvertAnswers, xendConfig?: string): WizardPlan {
   const chosen = inv.domains.filter((e) => selectedPaths.includes(e.path));
+  // Everything chosen: the store itself is the input (a short command line, even for thousands of domains).
+  const inputs = chosen.length === inv.domains.length ? [inv.summary.root] : chosen.map((e) => e.path);
   const cmd: PlannedCommand = {
     command: 'convert',
-    argv: argvFor('convert', { outDir: a.outDir, strict: a.strict, xendConfig }, chosen.map((e) => e.path)),
+    argv: argvFor('convert', { outDir: a.outDir, strict: a.strict, xendConfig }, inputs),
     destructive: false,
     purpose: `write ${chosen.length} libvirt domain XML file(s) to ${a.outDir}`,
   };

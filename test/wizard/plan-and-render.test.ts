@@ -100,6 +100,11 @@ describe('plan', () => {
     expect(oneLiner(plan)).toBe("xend2libxl convert --out-dir 'out dir' --strict -- /x/b/config.sxp");
   });
 
+  it('convert: every domain chosen → the store directory itself is the input', () => {
+    const plan = convertPlan(inv, ['/x/a/config.sxp', '/x/b/config.sxp'], { outDir: 'out', strict: false });
+    expect(plan.commands[0].argv).toEqual(['convert', '--out-dir', 'out', '--', '/x']);
+  });
+
   it('refuses option keys a command does not declare (a renamed flag breaks here, not silently)', () => {
     expect(() => argvFor('convert', { outputDirectory: 'x' })).toThrow(/convert has no option for outputDirectory/);
   });
