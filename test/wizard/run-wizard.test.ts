@@ -81,7 +81,7 @@ describe('runWizard', () => {
     const w = deps(['convert', ['/xend/u1/config.sxp'], 'out', false, false], []);
     expect(await runWizard(w.d)).toBe(0);
     expect(w.ran).toEqual([]);
-    expect(w.out()).toContain('Nothing was changed. To run it later without the wizard:\n  xend2libxl convert --out-dir out -- /xend/u1/config.sxp');
+    expect(w.out()).toContain('Nothing was changed. To run it later without the wizard:\n  xend2libxl convert --out-dir out -- /xend');
   });
 
   it('a failing step stops the chain and the summary says which ran', async () => {
