@@ -1,6 +1,6 @@
 /**
  * Typed errors shared by every layer. The core throws these and never prints or
- * exits; the CLI turns them into `PATH:LINE:COL: error: MESSAGE` lines and exit codes.
+ * exits; the CLI turns them into `xend2libxl: error: MESSAGE (PATH:LINE:COL)` + `hint:` lines and exit codes.
  */
 
 /** A place in a source file. Lines and columns are 1-based, offsets 0-based. */
