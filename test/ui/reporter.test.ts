@@ -104,6 +104,8 @@ describe('live reporter (interactive terminal, ora)', () => {
     r.close();
     const text = ctx.err();
     expect(text).toContain('shutting down web1');
+    // The live block: a bar with count and percentage, the caller's rate detail.
+    expect(text).toMatch(/migrating db1 █+░+ 50\/200 \(25%\) {2}34 MiB\/s/);
     expect(text).toContain('✔ web1 shut off');
     expect(text).toContain('✔ db1 migrated');
     // Cursor movement is expected on a TTY; colour (SGR "m" sequences) is not under NO_COLOR.

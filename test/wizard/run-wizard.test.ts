@@ -90,3 +90,14 @@ describe('runWizard', () => {
     expect(w.out()).toContain('  1. convert  failed for at least one domain (see above)');
   });
 });
+
+describe('xend2libxl wizard outside a terminal', () => {
+  it('refuses with exit 2 and names the commands to use instead', async () => {
+    const { runCli } = await import('../helpers/run-cli.js');
+    const r = await runCli(['wizard'], { tty: false });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('xend2libxl: error: the wizard needs an interactive terminal (stdin and stdout a TTY, CI not set)');
+    expect(r.stderr).toContain('hint: in scripts run the commands directly: xend2libxl inventory, then convert / upgrade / evacuate');
+    expect(r.stdout).toBe('');
+  });
+});
