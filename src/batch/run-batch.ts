@@ -70,6 +70,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       if (!exhausted) for (let n = await inputs.next(); !n.done; n = await inputs.next()) yield n.value;
     };
     for await (const source of sources()) {
+      // Conversions on the main thread and the sync I/O never give the event loop a turn by
+      // themselves; without one, worker results and Ctrl-C would wait for the window to fill.
+      await new Promise<void>((go) => setImmediate(go));
       if (opts.signal?.aborted) break;
       const converted = converter.convert(source).catch((e: Error) => internalFailure(source, e));
       const result = validate ? converted.then(validate) : converted;
