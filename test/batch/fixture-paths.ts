@@ -42,10 +42,7 @@ export function copyDomains(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: t.cleanup };
 }
 
-/**
- * `count` distinct domains made from web01 (fresh names, uuids and MACs) laid
- * out as `<uuid>/config.sxp` under `dir`. Used for large-batch tests.
- */
+/** Domain number `i` made from web01 with a fresh name, uuid and MAC (large-batch tests). */
 export function manyDomainsText(i: number): { uuid: string; name: string; text: string } {
   const template = readFileSync(configOf(UUIDS.web01), 'utf8');
   const hex = i.toString(16).padStart(12, '0');
@@ -60,4 +57,3 @@ export function manyDomainsText(i: number): { uuid: string; name: string; text: 
   return { uuid, name, text };
 }
 
-export { rmSync };
