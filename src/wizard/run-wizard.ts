@@ -58,11 +58,11 @@ export async function runWizard(d: WizardDeps): Promise<number> {
 
   d.write(`\n${renderPlan(plan, c)}\n`);
   const preview = await previewPlan(d, plan);
-  if (preview !== EXIT.OK && preview !== EXIT.FAILED) {
-    d.write(`\nThe plan check failed (exit ${preview}); nothing was changed. Fix the problem above and run the wizard again.\n`);
-    return preview;
+  if (preview.blocking) {
+    d.write(`\nThe plan check failed (exit ${preview.code}); nothing was changed. Fix the problem above and run the wizard again.\n`);
+    return preview.code;
   }
-  if (preview === EXIT.FAILED) {
+  if (preview.code === EXIT.FAILED) {
     // Exit 1 from a dry run: some domains need attention and will be held; the rest can proceed.
     d.write(`\n${c.yellow('⚠')} The dry run reports domains that need attention (above). They are held and reported; the others proceed if you confirm.\n`);
   }
@@ -127,17 +127,20 @@ async function planFor(d: WizardDeps, path: WizardPath, f: HostFacts, inv: Inven
 
 /**
  * Let the commands check the plan themselves (`--dry-run` changes nothing)
- * before anything is confirmed. Returns the worst exit code; a usage error stops early.
+ * before anything is confirmed. Returns the worst exit code; stops early on a
+ * usage error, and on any failed migration preflight: the upgrade after it
+ * would shut down guests that were meant to leave first.
  */
-async function previewPlan(d: WizardDeps, plan: WizardPlan): Promise<number> {
-  if (plan.path === 'convert') return EXIT.OK;
+async function previewPlan(d: WizardDeps, plan: WizardPlan): Promise<{ code: number; blocking: boolean }> {
   let worst: number = EXIT.OK;
+  if (plan.path === 'convert') return { code: worst, blocking: false };
   for (const cmd of plan.commands) {
     const argv = [cmd.argv[0], '--dry-run', ...cmd.argv.slice(1)];
     d.write(`\n${d.colors.dim(`$ xend2libxl ${shellQuote(argv)}`)}\n`);
     const code = await d.execute(argv);
-    if (code !== EXIT.OK && code !== EXIT.FAILED) return code;
+    // Only the upgrade's exit 1 ("some domains will be held") is something to proceed past.
+    if (code !== EXIT.OK && !(code === EXIT.FAILED && cmd.command === 'upgrade')) return { code, blocking: true };
     worst = Math.max(worst, code);
   }
-  return worst;
+  return { code: worst, blocking: false };
 }

@@ -101,3 +101,17 @@ describe('xend2libxl wizard outside a terminal', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('evacuate path preflight', () => {
+  it('a failed migration preflight (exit 1) blocks: the upgrade would otherwise stop guests meant to leave', async () => {
+    const running: HostFacts = { ...facts, uris: [{ uri: 'xen:///system', ok: true, running: ['web1'] }] };
+    // path, guests, destination, parallel (migrate), then the upgrade options.
+    const w = deps(['evacuate', ['web1'], 'xen+ssh://dom0-b/system', '1', '/root/bk', 'xen:///system', 'xen:///system', '300', '4', 'pause'], [1]);
+    w.d.detect = async () => running;
+    w.d.scan = async () => ({ ...inv, domains: [...inv.domains, { ...inv.domains[0], path: '/xend/u2/config.sxp', directoryUuid: 'u2', uuid: 'u2', name: 'db1' }] });
+    expect(await runWizard(w.d)).toBe(1);
+    expect(w.ran).toEqual([['evacuate', '--dry-run', '--from', 'xen:///system', '--to', 'xen+ssh://dom0-b/system']]);
+    expect(w.out()).toContain('The plan check failed (exit 1); nothing was changed.');
+    expect(w.asked.some((m) => m.includes('Type the host name'))).toBe(false);
+  });
+});
