@@ -79,7 +79,7 @@ suite('SIGINT cancels a slowed migration and leaves the guest on h1 (real rig)',
         const r = await migrateAndInterrupt(['migrate', n, '--from', rig.h1.uri, '--to', rig.h2.tcpUri, '--bandwidth', '1', '--cancel-strategy', strategy, '--json'], delay, signal, twice);
         const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
         const result = events.find((e) => e.event === 'result');
-        report.push(`#${i} ${signal}${twice ? '×2' : ''} after ${delay} ms → exit ${r.code}, ${result ? `${result.status}/${result.cancelUsed}` : 'stopped before start'}, signal→exit ${r.cancelToExitMs} ms`);
+        report.push(`#${i} ${signal}${twice ? '×2' : ''} after ${delay} ms → exit ${r.code}, ${result ? `${result.status}/${result.cancelUsed}${result.migrateError ? ` (libvirt: ${result.migrateError})` : ''}` : 'stopped before start'}, signal→exit ${r.cancelToExitMs} ms`);
         expect(r.code, `${report.at(-1)}\n${r.stderr}`).toBe(130);
         expect(await where(rig.h1, n), report.at(-1)).toEqual({ state: 'running', persistent: true });
         expect((await where(rig.h2, n)).state, report.at(-1)).toBe('absent');
