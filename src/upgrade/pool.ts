@@ -1,8 +1,12 @@
-/** Run `fn` over `items` with at most `limit` in flight; results in input order. Never rejects: fn owns its errors. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Run `fn` over `items` with at most `limit` in flight. Never rejects: fn owns
+ * its errors. Once `stop()` says so, no new item is started (the ones in
+ * flight finish) — that is how Ctrl-C ends an upgrade at a journaled step.
+ */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, stop: () => boolean = () => false): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop()) {
       const item = items[next++];
       await fn(item);
     }

@@ -28,6 +28,8 @@ export interface UpgradeReport {
   switch?: Journal['switch'];
   /** Stopped on purpose (awaiting the toolstack switch): continue with --resume. */
   paused: boolean;
+  /** Stopped by Ctrl-C/SIGTERM at a journaled step: continue with --resume. */
+  interrupted?: boolean;
   domains: DomainReport[];
   warnings: JournalProblem[];
   counts: Record<string, number>;

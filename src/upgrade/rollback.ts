@@ -35,7 +35,7 @@ export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Pro
       opts,
       store,
       manifest: await Manifest.open(opts.backupDir),
-      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250),
+      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250, opts.signal),
       seen: {},
       emit: (e) => deps.onEvent?.(e),
     };

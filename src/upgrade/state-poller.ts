@@ -26,6 +26,8 @@ export class StatePoller {
     private readonly hv: HypervisorPort,
     private readonly clock: Clock,
     private readonly pollMs: number,
+    /** When aborted, waits end at the next tick as not reached (the caller checks the signal). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   wait(uri: string, name: string, done: (s: Seen) => boolean, timeoutMs: number, onTick?: (elapsedMs: number) => void): Promise<{ reached: boolean; state: Seen }> {
@@ -54,7 +56,7 @@ export class StatePoller {
         if (w.done(state)) {
           set.delete(w);
           w.resolve({ reached: true, state });
-        } else if (now - w.start >= w.timeoutMs) {
+        } else if (now - w.start >= w.timeoutMs || this.signal?.aborted) {
           set.delete(w);
           w.resolve({ reached: false, state });
         } else w.onTick?.(now - w.start);

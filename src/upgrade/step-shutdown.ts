@@ -39,6 +39,8 @@ export async function stepShutdown(rc: RunContext, d: JournalDomain): Promise<vo
     lastPress = clock.now();
     void hv.shutdown(from, name).catch(() => {});
   });
+  // Interrupted while waiting: the request stands; --resume looks at the state again.
+  if (!r.reached && rc.opts.signal?.aborted) return;
   if (!r.reached) {
     if (!rc.opts.force) {
       await rc.store.record(d, 'held', {

@@ -32,6 +32,7 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
         if (!(e instanceof HypervisorError && e.kind === 'invalid-state')) throw e;
       });
       const r = await rc.poller.wait(to, d.name, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000);
+      if (!r.reached && rc.opts.signal?.aborted) return;
       if (!r.reached) {
         throw new Xend2LibxlError('START_TIMEOUT', `${d.name} was started on ${to} but is ${r.state}, not running`, { hint: `look at the domain log on the target, then run with --resume` });
       }

@@ -91,7 +91,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
       opts,
       store,
       manifest: await Manifest.open(opts.backupDir),
-      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250),
+      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250, opts.signal),
       seen: { from: fromStates },
       emit: (e) => deps.onEvent?.(e),
     };
@@ -132,18 +132,22 @@ async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<U
   const j = rc.store.journal;
   const par = rc.opts.parallel;
   const active = () => j.domains.filter((d) => d.status === 'in-progress');
+  const stopped = () => Boolean(rc.opts.signal?.aborted);
   await forEachLimit(
     active().filter((d) => !reached(d.step, 'shut-down')),
     par,
     (d) =>
       guard(rc, d, async () => {
         if (d.step === 'planned') await stepBackup(rc, d, entries.get(d.id));
-        await stepShutdown(rc, d);
+        if (!stopped()) await stepShutdown(rc, d);
       }),
+    stopped,
   );
+  if (stopped()) return interrupted(rc);
   const ready = active().filter((d) => d.step === 'shut-down');
   const held = j.domains.filter((d) => d.status === 'held');
   const outcome = await stepSwitch(rc, ready, held);
+  if (stopped()) return interrupted(rc);
   if (outcome === 'paused') {
     return finish(rc, true, `do the toolstack switch (stop xend, start libvirtd with the libxl driver), then run: xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --resume`);
   }
@@ -164,10 +168,12 @@ async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<U
     (d) =>
       guard(rc, d, async () => {
         if (d.step === 'switched') await stepDefine(rc, d, target);
-        if (d.step === 'defined') await stepVerify(rc, d);
-        if (d.step === 'verified' || d.step === 'started') await stepAutostartAndStart(rc, d);
+        if (d.step === 'defined' && !stopped()) await stepVerify(rc, d);
+        if ((d.step === 'verified' || d.step === 'started') && !stopped()) await stepAutostartAndStart(rc, d);
       }),
+    stopped,
   );
+  if (stopped()) return interrupted(rc);
   return finish(rc, false);
 }
 
@@ -182,6 +188,12 @@ async function guard(rc: RunContext, d: JournalDomain, body: () => Promise<void>
     await rc.store.record(d, 'failed', { status: 'failed', error, next });
     rc.emit({ level: 'fail', domain: d.name, message: `${error.message}${at !== d.step ? '' : ''}` });
   }
+}
+
+function interrupted(rc: RunContext): UpgradeReport {
+  const r = finish(rc, false, `interrupted: every step in flight was finished and journaled; continue with: xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --resume (or undo with --rollback)`);
+  r.interrupted = true;
+  return r;
 }
 
 function finish(rc: RunContext, paused: boolean, next?: string): UpgradeReport {

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 export interface EventWatch {
   /** Lifecycle "Defined …" events seen for this domain so far. */
   defines(name: string): number;
+  /** Every event line seen for this domain (for failure messages). */
+  lines(name: string): string[];
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function watchEvents(uri: string): Promise<EventWatch> {
       if (child.exitCode !== null) return reject(new Error(`virsh event exited early (${child.exitCode})`));
       resolve({
         defines: (name) => out.split('\n').filter((l) => l.includes(`for domain '${name}': Defined`)).length,
+        lines: (name) => out.split('\n').filter((l) => l.includes(`for domain '${name}'`)),
         async close() {
           child.kill('SIGTERM');
           await exited;

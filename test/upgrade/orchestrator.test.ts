@@ -296,3 +296,31 @@ describe('in place: the same URI before and after the switch', () => {
     expect(r.counts.done).toBe(3);
   });
 });
+
+describe('interruption (Ctrl-C)', () => {
+  it('finishes the steps in flight, starts nothing new, does not switch; --resume completes', async () => {
+    const { hv, deps } = setup(three, ['web', 'db']);
+    const abort = new AbortController();
+    // Ctrl-C arrives while the first shutdown is being asked for.
+    const shutdown = hv.shutdown.bind(hv);
+    hv.shutdown = async (uri, name) => {
+      abort.abort();
+      return shutdown(uri, name);
+    };
+    const r = await runUpgrade(deps, opts({ parallel: 1, signal: abort.signal, switchCommand: 'stop-xend' }));
+    expect(r.interrupted).toBe(true);
+    expect(r.next).toMatch(/interrupted: every step in flight was finished and journaled; continue with: .*--resume/);
+    expect(deps.switchRuns).toEqual([]);
+    expect(hv.count('define')).toBe(0);
+    expect(r.domains.map((d) => [d.name, d.status, d.step])).toEqual([
+      ['web', 'in-progress', 'backed-up'],
+      ['db', 'in-progress', 'planned'],
+      ['idle', 'in-progress', 'planned'],
+    ]);
+    hv.shutdown = shutdown;
+    const r2 = await runUpgrade(deps, opts({ resume: true }));
+    expect(r2.domains.every((d) => d.status === 'done')).toBe(true);
+    expect(deps.switchRuns).toEqual(['stop-xend']);
+    expect(hv.host(TO).get('web')!.state).toBe('running');
+  });
+});

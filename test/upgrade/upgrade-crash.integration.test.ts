@@ -26,6 +26,9 @@ const domains: TreeDomain[] = [
 const running = ['upg-c-auto', 'upg-c-run'];
 const CRASH_POINTS = ['planned', 'backed-up', 'shutdown-requested', 'shut-down', 'switched', 'define-requested', 'defined', 'verified', 'autostart-set', 'start-requested', 'started', 'done'];
 
+/** The runs below are synchronous (spawnSync): let the event watchers read what arrived meanwhile. */
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [binPath, ...args], { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH, ...env } });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -92,6 +95,7 @@ describe.skipIf(libvirtSkipped)('kill -9 at every journal step, then --resume (c
 
   it.each(CRASH_POINTS)('crash after "%s" → --resume completes, nothing lost, nothing defined twice', async (point) => {
     freshHosts();
+    await settle();
     const before = Object.fromEntries(domains.map((d) => [d.name, to.defines(d.name)]));
     const backup = path.join(work, `backup-${point}`);
     const args = ['upgrade', '--xend-root', root, '--from', rig.h1.testUri, '--to', rig.h2.testUri, '--backup-dir', backup, '--parallel', '2', '--yes'];
@@ -101,10 +105,11 @@ describe.skipIf(libvirtSkipped)('kill -9 at every journal step, then --resume (c
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     const j = (await readJournal(backup))!;
     expect(j.domains.map((d) => [d.name, d.status])).toEqual(domains.map((d) => [d.name, 'done']));
+    await settle();
     for (const d of domains) {
       // Lost: not on the target. Twice: more than one Defined event for this round.
       expect(names(rig.h2.testUri)).toContain(d.name);
-      expect(to.defines(d.name) - before[d.name], `${d.name} defines after crash at ${point}`).toBe(1);
+      expect(to.defines(d.name) - before[d.name], `${d.name} defines after crash at ${point}: ${to.lines(d.name).join(' | ')}\n${crashed.stderr}\n${resumed.stderr}`).toBe(1);
       expect(domstate(rig.h2.testUri, d.name)).toMatch(running.includes(d.name) ? /^running/ : /^shut off/);
       expect(domstate(rig.h1.testUri, d.name)).toMatch(/^shut off/);
     }

@@ -23,8 +23,16 @@ import type { UpgradeCliOptions } from './upgrade.js';
 export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: CliContext, cmd: Command): Promise<number> {
   const opts = toCoreOptions(cli, ctx);
   const { reporter, onVirshFinish } = runtimeFor(cmd, ctx, { json: cli.json });
+  // First Ctrl-C/SIGTERM: finish the steps in flight and stop at a journaled point; a second one kills (still resumable).
+  const abort = new AbortController();
+  const onSignal = () => {
+    reporter.warn('interrupted: finishing the steps in flight (Ctrl-C again to stop at once; --resume continues either way)');
+    abort.abort();
+  };
+  opts.signal = abort.signal;
   const deps: UpgradeDeps = {
-    hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish })),
+    // virsh in its own process group: a terminal Ctrl-C reaches us, not the calls we are finishing.
+    hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish, detached: true })),
     source: xendSource(),
     readDomainXml,
     switchRunner: shellSwitchRunner(ctx.env),
@@ -35,16 +43,21 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
   };
   try {
     if (!opts.dryRun && !cli.yes) await confirm(deps, opts, ctx, reporter);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const report = await runUpgrade(deps, opts);
     reporter.close();
     ctx.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : formatUpgradeReport(report));
     return exitCodeOf(report);
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     reporter.close();
   }
 }
 
 export function exitCodeOf(r: UpgradeReport): number {
+  if (r.interrupted) return EXIT.INTERRUPTED;
   if (r.paused) return EXIT.PAUSED;
   if (r.action === 'dry-run') return r.domains.some((d) => d.status === 'failed') ? EXIT.FAILED : EXIT.OK;
   return r.domains.some((d) => d.status === 'failed' || d.status === 'held' || d.status === 'in-progress') ? EXIT.FAILED : EXIT.OK;
