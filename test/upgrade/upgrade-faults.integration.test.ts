@@ -4,6 +4,7 @@
  * ACPI (`acpi=0`) hitting the shutdown timeout, and the target daemon going
  * away in the middle of the run.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { readJournal } from '../../src/upgrade/journal.js';
-import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { binPath, repoRoot, runCli } from '../helpers/run-cli.js';
 import { announceSkip, ensureRig, libvirtSkipped, type Rig } from '../rig/rig.js';
 import { watchEvents, type EventWatch } from './events.js';
 import { socketProxy, type SocketProxy } from './socket-proxy.js';
@@ -78,6 +79,51 @@ describe.skipIf(libvirtSkipped)('upgrade faults on real libvirtd (d)', () => {
       expect(domstate(rig.h2.uri, DEAF)).toMatch(/^running/);
       const j = (await readJournal(backup))!;
       expect(j.domains.find((d) => d.name === OK)!.history.filter((h) => h.event === 'define-requested')).toHaveLength(1);
+    }, 240_000);
+  });
+
+  describe('Ctrl-C while a guest is shutting down', () => {
+    const INT = 'upg-d-sigint';
+    afterAll(() => {
+      for (const h of [rig.h1, rig.h2]) purge(h.uri, INT);
+    });
+
+    it('exits 130 at a journaled step without switching or defining; --resume --force finishes', async () => {
+      for (const h of [rig.h1, rig.h2]) purge(h.uri, INT);
+      const f = path.join(work, `${INT}.xml`);
+      writeFileSync(f, rig.guestXml({ name: INT, cmdline: 'acpi=0', uuid: suiteUuid('d0d0', 9) }));
+      virsh(rig.h1.uri, ['define', '--file', f]);
+      virsh(rig.h1.uri, ['start', '--', INT]);
+      await rig.waitForReady(rig.h1, INT, 60_000);
+      const root = path.join(work, 'xend-int');
+      mkdirSync(root);
+      const backup = path.join(work, 'backup-int');
+      const child = spawn(process.execPath, [binPath, 'upgrade', '--xend-root', root, '--from', rig.h1.uri, '--to', rig.h2.uri, '--include-unmanaged', '--domain', INT, '--backup-dir', backup, '--shutdown-timeout', '120', '--yes'], {
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+      await new Promise<void>((resolve) =>
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          err += d;
+          if (err.includes(`${INT}: shutting down`)) resolve();
+        }),
+      );
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      expect(await exited, err).toBe(130);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(err).toMatch(/interrupted: finishing the steps in flight/);
+      expect(out).toMatch(/next: interrupted: every step in flight was finished and journaled; continue with: .*--resume/);
+      const j = (await readJournal(backup))!;
+      expect(j.domains[0]).toMatchObject({ name: INT, step: 'backed-up', status: 'in-progress', stoppedByUs: true });
+      expect(names(rig.h2.uri)).not.toContain(INT);
+      const r = await runCli(['upgrade', '--backup-dir', backup, '--resume', '--force', '--shutdown-timeout', '2', '--yes']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(domstate(rig.h2.uri, INT)).toMatch(/^running/);
     }, 240_000);
   });
 
