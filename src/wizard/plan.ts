@@ -120,7 +120,10 @@ export function evacuatePlan(f: HostFacts, inv: Inventory, guests: readonly stri
     ...problemLines(guests.map((g) => byName.get(g)).filter((d): d is InventoryEntry => Boolean(d))),
     ...guests.filter((g) => !byName.has(g)).map((g) => `${g}: not in the xend store; after migration it is defined only on ${e.to}`),
     ...(guests.some((g) => byName.has(g)) ? [`migrated domains are left out of the upgrade (they are defined on ${e.to} now); their config.sxp stays in the store untouched`] : []),
-    ...(stay.length ? [`${stay.join(', ')} stay(s) on this host and will be shut down by the upgrade`] : []),
+    ...(stay.some((n) => byName.has(n)) ? [`${stay.filter((n) => byName.has(n)).join(', ')} stay(s) on this host: the upgrade shuts them down for the switch`] : []),
+    ...stay
+      .filter((n) => !byName.has(n))
+      .map((n) => `${n} stays on this host and is not in the xend store: the upgrade leaves it alone, and after the switch it is gone unless you migrate it too or run upgrade --include-unmanaged`),
   ];
   if (stayPaths.length === 0) {
     warnings.push('no domain is left for the in-place upgrade: after the migration, switch the toolstack yourself (stop xend, start libvirtd)');

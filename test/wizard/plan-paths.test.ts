@@ -56,7 +56,8 @@ describe('evacuate-then-upgrade plan', () => {
       ['upgrade', '--xend-root', '/xend', '--from', 'xen:///system', '--backup-dir', '/root/bk', '--yes', '--parallel', '2', '--switch-command', 'systemctl stop xend && systemctl restart libvirtd', '--domain', 'u2'],
     ]);
     expect(p.warnings).toContain('migrated domains are left out of the upgrade (they are defined on xen+ssh://dom0-b/system now); their config.sxp stays in the store untouched');
-    expect(p.warnings).toContain('db1, adhoc stay(s) on this host and will be shut down by the upgrade');
+    expect(p.warnings).toContain('db1 stay(s) on this host: the upgrade shuts them down for the switch');
+    expect(p.warnings).toContain('adhoc stays on this host and is not in the xend store: the upgrade leaves it alone, and after the switch it is gone unless you migrate it too or run upgrade --include-unmanaged');
   });
 
   it('every running guest: the evacuate command; nothing left means no upgrade step, and it says so', () => {

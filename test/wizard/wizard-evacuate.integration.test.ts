@@ -23,6 +23,8 @@ describe.skipIf(libvirtSkipped)('wizard: evacuate, then upgrade, on the rig', ()
   let rig: Rig;
   let holder: TestDriverHolder;
   let guest: string;
+  /** A second guest of ours that stays: the plan must then name ours (migrate NAME), not evacuate everything. */
+  let bystander: string;
   let work: string;
   let root: string;
   beforeAll(async () => {
@@ -30,13 +32,15 @@ describe.skipIf(libvirtSkipped)('wizard: evacuate, then upgrade, on the rig', ()
     holder = await rig.testDriverHolder(rig.h1);
     purge(holder.uri, stay.name);
     guest = uniqueName('wiz');
+    bystander = uniqueName('wiz-stay');
     await startGuest(rig, rig.h1, guest);
+    await startGuest(rig, rig.h1, bystander);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'x2l-wz-ev-'));
     root = path.join(work, 'domains');
     writeTree(root, [stay]);
   });
   afterAll(async () => {
-    if (rig && guest) await removeEverywhere(rig, [guest]);
+    if (rig && guest) await removeEverywhere(rig, [guest, bystander]);
     if (holder) purge(holder.uri, stay.name);
     await holder?.close();
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -67,6 +71,7 @@ describe.skipIf(libvirtSkipped)('wizard: evacuate, then upgrade, on the rig', ()
     const plan = c.out();
     expect(plan).toContain(`1. live-migrate ${guest} from ${rig.h1.uri} to ${rig.h2.tcpUri}`);
     expect(plan).toContain(`${guest}: not in the xend store; after migration it is defined only on ${rig.h2.tcpUri}`);
+    expect(plan).toContain(`${bystander} stays on this host and is not in the xend store: the upgrade leaves it alone`);
     expect(plan).toContain(`$ xend2libxl migrate --dry-run --from '${rig.h1.uri}' --to ${rig.h2.tcpUri} -- ${guest}`);
     expect((await where(rig.h1, guest)).state).toBe('running');
 
@@ -75,6 +80,7 @@ describe.skipIf(libvirtSkipped)('wizard: evacuate, then upgrade, on the rig', ()
     expect(await done, c.err()).toBe(0);
     expect(await where(rig.h2, guest)).toEqual({ state: 'running', persistent: true });
     expect((await where(rig.h1, guest)).state).toBe('absent');
+    expect((await where(rig.h1, bystander)).state).toBe('running');
     expect(names(holder.uri)).toContain(stay.name);
     const out = c.out();
     expect(out).toMatch(/Summary\n {2}1\. migrate {2}done\n {2}2\. upgrade {2}done/);

@@ -13,7 +13,9 @@ import { binPath, repoRoot } from '../helpers/run-cli.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) process.stderr.write('SKIPPED wizard PTY tests: tmux is not installed (apt install tmux)\n');
 
-const socket = `x2l-wz-${process.pid}`;
+// One tmux server per test: reusing a socket name right after kill-server races with the old server's exit.
+let serial = 0;
+let socket = '';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const root = path.join(repoRoot, 'fixtures/xend-root/var/lib/xend/domains');
 
@@ -32,6 +34,7 @@ async function waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<strin
 }
 
 function start(work: string, extraEnv = ''): void {
+  socket = `x2l-wz-${process.pid}-${serial++}`;
   // `; sleep` keeps the pane (and its last screen) alive after the wizard exits.
   const cmd = `cd ${work} && env -u CI ${extraEnv} ${process.execPath} ${binPath} wizard --xend-root ${root} --probe-uri test:///default; echo WIZARD-EXIT=$?; sleep 60`;
   tmux('new-session', '-d', '-s', 'wz', '-x', '160', '-y', '50', cmd);
