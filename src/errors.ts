@@ -1,6 +1,6 @@
 /**
  * Typed errors shared by every layer. The core throws these and never prints or
- * exits; the CLI turns them into `xend2libxl: error: MESSAGE (PATH:LINE:COL)` + `hint:` lines and exit codes.
+ * exits; the CLI prints them (`PATH:LINE:COL: error: MESSAGE` when they have a position, else `xend2libxl: error: MESSAGE (WHERE)`) with a `hint:` line and picks the exit code.
  */
 
 /** A place in a source file. Lines and columns are 1-based, offsets 0-based. */

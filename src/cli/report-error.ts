@@ -4,12 +4,15 @@ import { EXIT } from './exit-codes.js';
 import { palette, shouldUseColor } from '../ui/color.js';
 
 /**
- * Print an error the way field tools (virsh, virt-v2v, xl) do and pick the exit code:
+ * Print an error and pick the exit code. An error at a position in a file is printed like
+ * a compiler's, matching our warnings:
  *
- *   xend2libxl: error: unterminated string (/var/lib/xend/domains/…/config.sxp:12:7)
- *   hint: the file is truncated; restore it from backup or re-run with --skip-broken
+ *   /var/lib/xend/domains/…/config.sxp:12:7: error: unterminated string
+ *   hint: the file is truncated; restore it from a backup
  *
- * What first, then where (file:line:col, or file), then what to do.
+ * anything else the way field tools (virsh, virt-v2v, xl) do — what, then where, then what to do:
+ *
+ *   xend2libxl: error: cannot read backup manifest (/root/backup/manifest.json)
  * Stack traces only with --debug. Colour follows NO_COLOR/FORCE_COLOR/--no-color.
  */
 export function reportError(err: unknown, ctx: CliContext, debug: boolean, color?: boolean): number {
@@ -24,8 +27,12 @@ export function reportError(err: unknown, ctx: CliContext, debug: boolean, color
     return EXIT.INTERRUPTED;
   }
   if (err instanceof Xend2LibxlError) {
-    const where = err.file && err.position ? `${err.file}:${err.position.line}:${err.position.column}` : err.file;
-    say(err.message, where, err.hint);
+    if (err.file && err.position) {
+      // An error at a place in a file reads like a compiler's (`PATH:LINE:COL: error: …`), the
+      // same shape as our warnings, so editors and CI annotators can jump to it.
+      ctx.stderr.write(`${err.file}:${err.position.line}:${err.position.column}: ${c.red(c.bold('error:'))} ${err.message}\n`);
+      if (err.hint) ctx.stderr.write(`${c.cyan('hint:')} ${err.hint}\n`);
+    } else say(err.message, err.file, err.hint);
     if (debug && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;
   }

@@ -79,7 +79,7 @@ export function createLiveReporter(ctx: CliContext, ora: (o: OraOptions) => Ora,
       const meter = new RateMeter();
       let value = 0;
       let detail: string | undefined;
-      const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - label.length - 40));
+      const width = Math.max(10, Math.min(30, (stream.columns || 80) - label.length - 40));
       const item: LiveItem = {
         render: () => {
           const bar = total ? `${c.cyan(formatBar(value, total, width))} ` : '';
@@ -119,7 +119,7 @@ function cursorCapable(s: OutStream): OutStream & Record<string, unknown> {
   return {
     isTTY: true,
     get columns() {
-      return s.columns ?? 80;
+      return s.columns || 80; // a pty with no size reports 0
     },
     write: (chunk: string) => s.write(chunk),
     cursorTo: (x: number) => s.write(`\x1b[${x + 1}G`),

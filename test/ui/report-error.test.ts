@@ -10,7 +10,7 @@ function ctx(env: NodeJS.ProcessEnv = {}, tty = false) {
 }
 
 describe('reportError', () => {
-  it('says what, then where (file:line:col), then a hint; exit 1', () => {
+  it('an error at a file position reads like a compiler error, then a hint; exit 1', () => {
     const { c, err } = ctx();
     const e = new Xend2LibxlError('SXP_UNTERMINATED_STRING', 'unterminated string', {
       file: '/var/lib/xend/domains/abc/config.sxp',
@@ -19,8 +19,14 @@ describe('reportError', () => {
     });
     expect(reportError(e, c, false)).toBe(1);
     expect(err()).toBe(
-      'xend2libxl: error: unterminated string (/var/lib/xend/domains/abc/config.sxp:12:7)\nhint: the file looks truncated; restore it from a backup\n',
+      '/var/lib/xend/domains/abc/config.sxp:12:7: error: unterminated string\nhint: the file looks truncated; restore it from a backup\n',
     );
+  });
+
+  it('an error about a whole file says what, then where', () => {
+    const { c, err } = ctx();
+    expect(reportError(new Xend2LibxlError('BACKUP_NOT_OURS', 'backup directory is not ours', { file: '/root/b' }), c, false)).toBe(1);
+    expect(err()).toBe('xend2libxl: error: backup directory is not ours (/root/b)\n');
   });
 
   it('usage errors exit 2 and carry no stack without --debug', () => {
