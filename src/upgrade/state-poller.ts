@@ -61,7 +61,9 @@ export class StatePoller {
           w.resolve({ reached: false, state });
         } else w.onTick?.(now - w.start);
       }
-      if (set.size > 0) await this.clock.sleep(this.pollMs);
+      // Look quickly at first (test drivers and idle guests change state in milliseconds), then at the normal pace.
+      const young = [...set].some((w) => this.clock.now() - w.start < 2_000);
+      if (set.size > 0) await this.clock.sleep(young ? Math.min(this.pollMs, 100) : this.pollMs);
     }
   }
 }
