@@ -3,7 +3,7 @@
  * {@link SxpSyntaxError} that says what is wrong, where, and what to do.
  * No I/O, no printing.
  */
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import { EOF, type IRecognitionException, type IToken } from './chevrotain.js';
 import type { SourcePosition } from '../errors.js';
 import type { SxpDocument, SxpNode } from './model.js';
 import { sxpLexer } from './lexer.js';

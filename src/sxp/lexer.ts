@@ -1,5 +1,5 @@
 /** The one SXP lexer instance, shared by every parse (Chevrotain lexers are stateless between runs). */
-import { Lexer } from 'chevrotain';
+import { Lexer } from './chevrotain.js';
 import { allTokens } from './tokens.js';
 
 export const sxpLexer = new Lexer(allTokens, {

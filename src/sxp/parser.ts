@@ -14,7 +14,7 @@
  * RECORDING_PHASE directly instead of wrapping each in ACTION(() => …): same
  * meaning, no closure per token.
  */
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken } from './chevrotain.js';
 import type { SxpList, SxpNode } from './model.js';
 import { allTokens, Atom, EndOfText, LParen, RParen, Scalar } from './tokens.js';
 import { atomValue, quotedValue, type DecodeContext } from './decode.js';

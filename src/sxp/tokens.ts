@@ -3,7 +3,7 @@
  * character lands in some token — even the ones xend rejects — so the lexer
  * never fails and every problem is reported by the parser in source order.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from './chevrotain.js';
 
 /** Space, TAB, LF, VT, FF, CR: the characters xend's `in_space_class` accepts. */
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\n\v\f\r]+/, group: Lexer.SKIPPED, line_breaks: true });
