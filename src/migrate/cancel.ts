@@ -16,8 +16,8 @@ import { domJobAbort } from '../libvirt/migration.js';
 import { destroyIfPresent, inspectQuietly } from './domain-ops.js';
 import { classifyVirsh, virshMessage } from './virsh-errors.js';
 
-export type CancelStrategy = 'auto' | 'abort-job' | 'destroy-destination';
-export const CANCEL_STRATEGIES: readonly CancelStrategy[] = ['auto', 'abort-job', 'destroy-destination'];
+export { CANCEL_STRATEGIES, type CancelStrategy } from './cancel-strategies.js';
+import type { CancelStrategy } from './cancel-strategies.js';
 
 export interface CancelTarget {
   runner: VirshRunner;

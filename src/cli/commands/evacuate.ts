@@ -7,8 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { type OptionSpec, addOptions } from '../option-spec.js';
 import { UsageError } from '../../errors.js';
-import { listActive } from '../../migrate/domain-ops.js';
-import { type MigrationCliOptions, type MigrationDeps, migrationOptionSpecs, runMigrationCommand } from './migrate.js';
+import { type MigrationCliOptions, type MigrationDeps, migrationOptionSpecs } from './migrate.js';
 
 export interface EvacuateCliOptions extends MigrationCliOptions {
   /** Only domains whose name matches this glob (`*`, `?`); the rest are left alone. */
@@ -31,6 +30,7 @@ export function registerEvacuate(program: Command, ctx: CliContext, deps: Migrat
   cmd.action(async (opts: EvacuateCliOptions, command: Command) => {
     // Paused guests are listed too: preflight refuses them, so they show up as "stayed behind" instead of being silently ignored.
     const only = opts.match !== undefined ? globToRegExp(opts.match) : null;
+    const [{ runMigrationCommand }, { listActive }] = await Promise.all([import('./migrate-run.js'), import('../../migrate/domain-ops.js')]);
     ctx.exitCode = await runMigrationCommand(ctx, command, opts, async (runner) => (await listActive(runner, opts.from)).filter((d) => !only || only.test(d)), deps);
   });
 }
