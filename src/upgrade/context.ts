@@ -63,5 +63,7 @@ export interface RunContext {
    * every state is asked for, because time has passed.
    */
   seen: { from?: Map<string, DomainState>; to?: Map<string, DomainState> };
+  /** Live XML of the source's domains, already being read while the plan was made (fresh runs). */
+  sourceXml?: Map<string, Promise<string>>;
   emit(e: UpgradeEvent): void;
 }

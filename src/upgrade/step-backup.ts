@@ -18,7 +18,7 @@ export async function stepBackup(rc: RunContext, d: JournalDomain, entry: XendEn
   }
   if (from && d.fromName) {
     try {
-      sourceXml = { uri: from, xml: await hv.dumpXml(from, d.fromName, { inactive: false }) };
+      sourceXml = { uri: from, xml: await (rc.sourceXml?.get(d.fromName) ?? hv.dumpXml(from, d.fromName, { inactive: false })) };
       // Unmanaged domains are defined from the old driver's persistent view (no runtime-only parts).
       if (d.origin === 'unmanaged') defineXml = await hv.dumpXml(from, d.fromName, { inactive: true });
     } catch (e) {

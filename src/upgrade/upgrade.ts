@@ -26,14 +26,29 @@ import { resumeOptions } from './resume.js';
 import { StatePoller } from './state-poller.js';
 import { runRollback } from './rollback.js';
 
-export async function makePlan(deps: UpgradeDeps, opts: UpgradeOptions): Promise<Plan & { fromStates?: Map<string, string> }> {
-  // Reading the xend store is CPU work, listing the source waits on libvirtd: overlap them.
-  const [entries, fromDomains] = await Promise.all([
-    opts.xendRoot ? deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : Promise.resolve([]),
-    opts.from ? deps.hv.list(opts.from) : Promise.resolve(undefined),
-  ]);
+export async function makePlan(
+  deps: UpgradeDeps,
+  opts: UpgradeOptions,
+  prefetchSourceXml = false,
+): Promise<Plan & { fromStates?: Map<string, string>; sourceXml?: Map<string, Promise<string>> }> {
+  // Reading the xend store is CPU work, listing the source waits on libvirtd: overlap them. A real run
+  // also starts reading every source domain's XML (for the backup) while the store is still being converted.
+  let sourceXml: Map<string, Promise<string>> | undefined;
+  const listed = opts.from
+    ? deps.hv.list(opts.from).then((ds) => {
+        if (prefetchSourceXml && !opts.only?.length) sourceXml = new Map(ds.map((d) => [d.name, quiet(deps.hv.dumpXml(opts.from!, d.name, { inactive: false }))]));
+        return ds;
+      })
+    : Promise.resolve(undefined);
+  const [entries, fromDomains] = await Promise.all([opts.xendRoot ? deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : Promise.resolve([]), listed]);
   const plan = buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? []);
-  return { ...plan, fromStates: fromDomains ? new Map(fromDomains.map((d) => [d.name, d.state])) : undefined };
+  return { ...plan, fromStates: fromDomains ? new Map(fromDomains.map((d) => [d.name, d.state])) : undefined, sourceXml };
+}
+
+/** A promise whose rejection is handled later (or never, if nobody asks): no unhandled-rejection noise. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
@@ -43,6 +58,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
   let entries = new Map<string, XendEntry>();
   let fresh = false;
   let fromStates: Map<string, string> | undefined;
+  let sourceXml: Map<string, Promise<string>> | undefined;
   if (opts.resume) {
     await prepareBackupDir(opts.backupDir, undefined, { create: false });
     const j = await readJournal(opts.backupDir);
@@ -60,7 +76,8 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
         hint: 'continue it with --resume, undo it with --rollback, or choose a new --backup-dir',
       });
     }
-    const plan = await makePlan(deps, opts);
+    const plan = await makePlan(deps, opts, true);
+    sourceXml = plan.sourceXml;
     journal = newJournal(
       {
         xendRoot: opts.xendRoot,
@@ -93,6 +110,7 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
       manifest: await Manifest.open(opts.backupDir),
       poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250, opts.signal),
       seen: { from: fromStates },
+      sourceXml,
       emit: (e) => deps.onEvent?.(e),
     };
     if (fresh) await store.commit('planned');
