@@ -197,14 +197,13 @@ async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<U
 
 /** Per-domain isolation: whatever a step throws ends this domain's run only. */
 async function guard(rc: RunContext, d: JournalDomain, body: () => Promise<void>): Promise<void> {
-  const at = d.step;
   try {
     await body();
   } catch (e) {
     const uri = reached(d.step, 'switched') ? rc.opts.to : rc.opts.from;
     const { error, next } = describeFailure(e, `after ${d.step}`, uri);
     await rc.store.record(d, 'failed', { status: 'failed', error, next });
-    rc.emit({ level: 'fail', domain: d.name, message: `${error.message}${at !== d.step ? '' : ''}` });
+    rc.emit({ level: 'fail', domain: d.name, message: error.message });
   }
 }
 
