@@ -1,15 +1,23 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addOptions, toArgv } from '../../src/cli/option-spec.js';
 import { upgradeOptionSpecs } from '../../src/cli/commands/upgrade.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const FIXTURE_ROOT = 'fixtures/xend-root/var/lib/xend/domains';
 const FIXTURE_CONFIG = 'fixtures/xend-root/etc/xen/xend-config.sxp';
-const freshDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'upg-cli-')), 'backup');
+const made: string[] = [];
+const freshDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'upg-cli-'));
+  made.push(d);
+  return path.join(d, 'backup');
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('xend2libxl upgrade (command line)', () => {
   it('refuses bad combinations before touching anything (exit 2)', async () => {

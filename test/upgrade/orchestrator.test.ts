@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpgradeOptions } from '../../src/upgrade/context.js';
 import { readJournal } from '../../src/upgrade/journal.js';
 import { runUpgrade } from '../../src/upgrade/upgrade.js';
@@ -19,6 +19,7 @@ beforeEach(() => {
   root = path.join(dir, 'xend root');
   backupDir = path.join(dir, 'backup');
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function opts(extra: Partial<UpgradeOptions> = {}): UpgradeOptions {
   return { xendRoot: root, to: TO, from: FROM, backupDir, parallel: 4, shutdownTimeoutMs: 5_000, pollMs: 100, ...extra };
