@@ -26,6 +26,8 @@ export interface UpgradeReport {
   to?: string;
   from?: string;
   switch?: Journal['switch'];
+  /** Rollback runs: `done` when everything the upgrade did was undone. */
+  rollback?: Journal['rollback'];
   /** Stopped on purpose (awaiting the toolstack switch): continue with --resume. */
   paused: boolean;
   /** Stopped by Ctrl-C/SIGTERM at a journaled step: continue with --resume. */
@@ -70,6 +72,7 @@ export function reportFromJournal(action: UpgradeReport['action'], backupDir: st
     to: j.options.to,
     from: j.options.from,
     switch: j.switch,
+    ...(j.rollback ? { rollback: j.rollback } : {}),
     paused,
     domains,
     warnings: j.planWarnings ?? [],

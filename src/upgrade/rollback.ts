@@ -42,7 +42,8 @@ export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Pro
     j.rollback = { at: new Date().toISOString(), state: 'running' };
     await store.commit('rollback-started');
     await forEachLimit([...j.domains].reverse(), opts.parallel, (d) => rollbackDomain(rc, d));
-    const left = j.domains.filter((d) => d.status === 'held' || d.status === 'failed');
+    // Only what the rollback itself could not undo counts; a domain that failed before we touched it needs nothing.
+    const left = j.domains.filter((d) => (d.status === 'held' || d.status === 'failed') && ['rollback-held', 'rollback-failed'].includes(d.history.at(-1)?.event ?? ''));
     j.rollback.state = left.length === 0 ? 'done' : 'partial';
     await store.commit('rollback-finished');
     const next = left.length === 0 ? 'rolled back: what we defined is gone from the target, what we stopped runs again on the source' : `${left.length} domain(s) could not be rolled back (see each one); fix that and run --rollback again`;
@@ -56,9 +57,9 @@ async function rollbackDomain(rc: RunContext, d: JournalDomain): Promise<void> {
   if (d.status === 'rolled-back') return;
   const touched = d.definedByUs || d.stoppedByUs || d.history.some((h) => h.event === 'define-requested');
   if (!touched) {
-    if (d.status === 'in-progress' || d.status === 'held' || d.status === 'failed') {
-      await rc.store.record(d, 'rolled-back', { status: 'rolled-back', next: 'nothing of ours to undo', error: undefined });
-    }
+    // Never touched by the upgrade: nothing to undo. A failed one keeps its status and error (it was never upgraded).
+    if (d.status === 'in-progress' || d.status === 'held') await rc.store.record(d, 'rolled-back', { status: 'rolled-back', next: 'nothing of ours to undo', error: undefined });
+    else if (d.status === 'failed') d.next = 'never upgraded; nothing to undo';
     return;
   }
   try {

@@ -194,7 +194,7 @@ describe('upgrade orchestrator (fake libvirt)', () => {
   });
 
   it('rolls back only what it did: undefines its own unchanged definitions, restarts what it stopped', async () => {
-    const { hv, deps } = setup(three, ['web']);
+    const { hv, deps } = setup([...three, { uuid: uuid(4), name: 'broken', error: 'unterminated list' }], ['web']);
     hv.add(TO, { name: 'idle', uuid: uuid(3) }); // pre-existing and equal: not ours
     await runUpgrade(deps, opts());
     // The admin changes db after the upgrade: rollback must leave it.
@@ -209,6 +209,9 @@ describe('upgrade orchestrator (fake libvirt)', () => {
     expect(hv.host(TO).has('db')).toBe(true);
     expect(hv.host(TO).has('idle')).toBe(true);
     expect(hv.count('undefine', 'idle')).toBe(0);
+    // Never upgraded, nothing to undo: it keeps its status; only db is left for the admin.
+    expect(by.broken).toMatchObject({ status: 'failed', next: 'never upgraded; nothing to undo' });
+    expect(r.next).toMatch(/^1 domain\(s\) could not be rolled back/);
     await expect(runUpgrade(deps, opts({ resume: true }))).rejects.toMatchObject({ code: 'ROLLED_BACK' });
   });
 

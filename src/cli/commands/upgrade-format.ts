@@ -19,7 +19,7 @@ export function formatUpgradeReport(r: UpgradeReport): string {
     for (const d of r.domains) {
       if (d.error) out.push(`${d.name}: error[${d.error.code}]: ${d.error.message}${d.error.hint ? `\n  hint: ${d.error.hint}` : ''}`);
     }
-    for (const d of r.domains) for (const w of d.warnings) out.push(`${d.name}: warning[${w.code}]: ${w.message}`);
+    if (r.action === 'upgrade') for (const d of r.domains) for (const w of d.warnings) out.push(`${d.name}: warning[${w.code}]: ${w.message}`);
     if (r.switch && r.switch.state !== 'not-needed') out.push(`toolstack switch: ${r.switch.state}${r.switch.detail ? ` (${r.switch.detail})` : ''}`);
   }
   for (const w of r.warnings) out.push(`warning[${w.code}]: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);

@@ -59,6 +59,7 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
 export function exitCodeOf(r: UpgradeReport): number {
   if (r.interrupted) return EXIT.INTERRUPTED;
   if (r.paused) return EXIT.PAUSED;
+  if (r.action === 'rollback') return r.rollback?.state === 'done' ? EXIT.OK : EXIT.FAILED;
   if (r.action === 'dry-run') return r.domains.some((d) => d.status === 'failed') ? EXIT.FAILED : EXIT.OK;
   return r.domains.some((d) => d.status === 'failed' || d.status === 'held' || d.status === 'in-progress') ? EXIT.FAILED : EXIT.OK;
 }
