@@ -8,6 +8,12 @@ if (problem) {
   process.stderr.write(problem);
   process.exitCode = 2;
 } else {
+  // `xend2libxl … | head` closes our stdout early: that is the reader's choice, not
+  // an error worth a stack trace. Stop quietly, as cat and grep do.
+  process.stdout.on('error', function (err) {
+    if (err && err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   import('../dist/cli/main.js').then(function (m) {
     return m.main(process.argv.slice(2)).then(function (code) {
       process.exitCode = code;

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runBin, runCli } from '../helpers/run-cli.js';
+import { binPath, repoRoot, runBin, runCli } from '../helpers/run-cli.js';
 
 describe('CLI root', () => {
   it('prints help listing every command and exits 0', async () => {
@@ -21,5 +22,15 @@ describe('CLI root', () => {
     const r = await runBin(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('stops quietly when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [binPath, 'parse', '--json', ...Array(400).fill('fixtures/sxp/hvm-windows-vnc.sxp')], { cwd: repoRoot });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 });
