@@ -3,29 +3,15 @@
  * and one cancel switch for the lot: queued jobs are dropped without touching a
  * host, running ones go through their cancellation and reconciliation.
  */
-import type { VirshRunner } from '../libvirt/runner.js';
-import type { CancelStrategy } from './cancel.js';
-import type { DriverCaps } from './driver.js';
 import type { CancelReason, JobObserver, JobResult } from './events.js';
-import { MigrationJob, type TimeoutAction } from './job.js';
+import { MigrationJob, type MigrationJobOptions } from './job.js';
 import type { DomainPreflight } from './preflight.js';
 import { HostSlots, QueueCancelled } from './scheduler.js';
 
-export interface BatchOptions {
-  runner: VirshRunner;
-  sourceUri: string;
-  destUri: string;
-  caps: DriverCaps;
+/** What every job of the batch shares; the per-domain facts come from its preflight. */
+export interface BatchOptions extends Omit<MigrationJobOptions, 'domain' | 'domainMemoryBytes' | 'uuid' | 'wasPersistent'> {
   /** Concurrent migrations per host (outgoing on the source, incoming on the destination). */
   parallel: number;
-  bandwidthMiB?: number;
-  migrateUri?: string;
-  timeoutSec?: number;
-  timeoutAction?: TimeoutAction;
-  cancelStrategy?: CancelStrategy;
-  pollMs?: number;
-  stallWindowMs?: number;
-  assumedRateMiB?: number;
 }
 
 export class MigrationBatch {
@@ -59,26 +45,9 @@ export class MigrationBatch {
   }
 
   private async one(p: DomainPreflight): Promise<JobResult> {
-    const o = this.o;
+    const { parallel: _parallel, ...shared } = this.o;
     const job = new MigrationJob(
-      {
-        runner: o.runner,
-        sourceUri: o.sourceUri,
-        destUri: o.destUri,
-        domain: p.domain,
-        caps: o.caps,
-        bandwidthMiB: o.bandwidthMiB,
-        migrateUri: o.migrateUri,
-        timeoutSec: o.timeoutSec,
-        timeoutAction: o.timeoutAction,
-        cancelStrategy: o.cancelStrategy,
-        pollMs: o.pollMs,
-        stallWindowMs: o.stallWindowMs,
-        assumedRateMiB: o.assumedRateMiB,
-        domainMemoryBytes: p.facts?.memoryBytes,
-        uuid: p.facts?.uuid,
-        wasPersistent: p.persistent,
-      },
+      { ...shared, domain: p.domain, domainMemoryBytes: p.facts?.memoryBytes, uuid: p.facts?.uuid, wasPersistent: p.persistent },
       this.observe,
     );
     const started = Date.now();
@@ -89,7 +58,7 @@ export class MigrationBatch {
     this.observe({ type: 'phase', domain: p.domain, phase: 'queued' });
     let release: () => void;
     try {
-      release = await this.slots.acquire({ source: o.sourceUri, dest: o.destUri }, this.queueAbort.signal);
+      release = await this.slots.acquire({ source: shared.sourceUri, dest: shared.destUri }, this.queueAbort.signal);
     } catch (e) {
       if (e instanceof QueueCancelled) {
         job.cancel('queue');

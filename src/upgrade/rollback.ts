@@ -10,8 +10,7 @@ import { acquireLock, prepareBackupDir } from './backup-dir.js';
 import type { RunContext, UpgradeDeps, UpgradeOptions } from './context.js';
 import { modelDifferences } from './compare.js';
 import { describeFailure } from './failure.js';
-import { JournalStore, readJournal, type JournalDomain } from './journal.js';
-import { Manifest } from './manifest.js';
+import { readJournal, type JournalDomain } from './journal.js';
 import { isActive } from './plan.js';
 import { forEachLimit } from './pool.js';
 import { HypervisorError } from './ports.js';
@@ -20,7 +19,7 @@ import { resumeOptions } from './resume.js';
 import { sha256 } from './safe-name.js';
 import { backedUpXml } from './step-define.js';
 import { currentState } from './wait-state.js';
-import { StatePoller } from './state-poller.js';
+import { openRunContext } from './run-context.js';
 
 export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Promise<UpgradeReport> {
   await prepareBackupDir(given.backupDir, undefined, { create: false });
@@ -29,16 +28,8 @@ export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Pro
   const opts = resumeOptions(given, j);
   const release = await acquireLock(opts.backupDir);
   try {
-    const store = new JournalStore(opts.backupDir, j, deps.crashHook);
-    const rc: RunContext = {
-      deps,
-      opts,
-      store,
-      manifest: await Manifest.open(opts.backupDir),
-      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250, opts.signal),
-      seen: {},
-      emit: (e) => deps.onEvent?.(e),
-    };
+    const rc = await openRunContext(deps, opts, j);
+    const store = rc.store;
     j.rollback = { at: new Date().toISOString(), state: 'running' };
     await store.commit('rollback-started');
     await forEachLimit([...j.domains].reverse(), opts.parallel, (d) => rollbackDomain(rc, d));

@@ -10,8 +10,7 @@ import { acquireLock, prepareBackupDir } from './backup-dir.js';
 import type { RunContext, UpgradeDeps, UpgradeOptions } from './context.js';
 import { plannedSteps } from './dry-run.js';
 import { describeFailure } from './failure.js';
-import { JournalStore, newJournal, readJournal, type Journal, type JournalDomain } from './journal.js';
-import { Manifest } from './manifest.js';
+import { newJournal, readJournal, type Journal, type JournalDomain } from './journal.js';
 import { buildPlan, type Plan } from './plan.js';
 import { forEachLimit } from './pool.js';
 import type { ListedDomain, XendEntry } from './ports.js';
@@ -23,7 +22,7 @@ import { stepAutostartAndStart } from './step-start.js';
 import { stepSwitch } from './step-switch.js';
 import { reached } from './steps.js';
 import { resumeOptions } from './resume.js';
-import { StatePoller } from './state-poller.js';
+import { openRunContext } from './run-context.js';
 import { runRollback } from './rollback.js';
 
 export async function makePlan(
@@ -102,18 +101,8 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
     if (fresh && (await readJournal(opts.backupDir))) {
       throw new Xend2LibxlError('JOURNAL_EXISTS', `${opts.backupDir} received an upgrade journal from another run while this one was planning`, { hint: 'look at it with --resume; never run two upgrades into one --backup-dir' });
     }
-    const store = new JournalStore(opts.backupDir, journal, deps.crashHook);
-    const rc: RunContext = {
-      deps,
-      opts,
-      store,
-      manifest: await Manifest.open(opts.backupDir),
-      poller: new StatePoller(deps.hv, deps.clock, opts.pollMs ?? 250, opts.signal),
-      seen: { from: fromStates },
-      sourceXml,
-      emit: (e) => deps.onEvent?.(e),
-    };
-    if (fresh) await store.commit('planned');
+    const rc = await openRunContext(deps, opts, journal, { seen: { from: fromStates }, sourceXml });
+    if (fresh) await rc.store.commit('planned');
     else entries = await reopen(rc);
     return await drive(rc, entries);
   } finally {
