@@ -24,7 +24,7 @@ const POWER_STATES: Record<string, XendState> = {
   '5': 'crashed',
 };
 
-export async function readEntry(dir: string, defaults: XendDefaults = {}): Promise<InventoryEntry> {
+export async function readEntry(dir: string, defaults: XendDefaults = {}, keepConversion = false): Promise<InventoryEntry> {
   const directoryUuid = path.basename(dir);
   const configPath = path.join(dir, 'config.sxp');
   const entry: InventoryEntry = { path: configPath, directoryUuid, disks: [], macs: [], state: 'unknown', status: 'ok', problems: [] };
@@ -32,7 +32,7 @@ export async function readEntry(dir: string, defaults: XendDefaults = {}): Promi
 
   const checkpoint = await inspectCheckpoint(path.join(dir, 'checkpoint.chk'));
   const text = await readConfig(configPath, problems);
-  if (text !== undefined) describeConfig(entry, text, defaults);
+  if (text !== undefined) describeConfig(entry, text, defaults, keepConversion);
 
   if (checkpoint) {
     entry.checkpointBytes = checkpoint.bytes;
@@ -63,7 +63,7 @@ async function readConfig(configPath: string, problems: Problem[]): Promise<Buff
   return text;
 }
 
-function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefaults): void {
+function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefaults, keepConversion: boolean): void {
   const problems = entry.problems;
   let top: SxpList | undefined;
   try {
@@ -83,6 +83,7 @@ function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefau
 
   try {
     const result = convertSxpText(text, { file: entry.path, xendDefaults: defaults });
+    if (keepConversion) entry.conversion = result;
     const d = result.domain;
     if (d) {
       entry.name = d.name;

@@ -16,6 +16,8 @@ export interface ScanOptions {
   defaults?: XendDefaults;
   /** Path of the xend-config.sxp the defaults came from, for the summary. */
   xendConfig?: string;
+  /** Keep each entry's conversion result (XML + model) on the entry, for the upgrade. */
+  keepConversion?: boolean;
   /** Called after each entry, for progress. */
   onEntry?: (entry: InventoryEntry, index: number, total: number) => void;
 }
@@ -37,7 +39,7 @@ export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
 
   const domains: InventoryEntry[] = [];
   for (const [i, name] of names.entries()) {
-    const entry = await readEntry(path.join(opts.root, name), opts.defaults);
+    const entry = await readEntry(path.join(opts.root, name), opts.defaults, opts.keepConversion);
     domains.push(entry);
     opts.onEntry?.(entry, i + 1, names.length);
   }

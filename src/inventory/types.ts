@@ -2,6 +2,7 @@
  * What the inventory reports about a xend host. Plain data: the CLI renders it
  * as a table or JSON, the upgrade orchestrator reads it to plan.
  */
+import type { ConversionResult } from '../convert/api.js';
 import type { OsType } from '../convert/model.js';
 
 export type EntryStatus = 'ok' | 'warning' | 'error';
@@ -70,6 +71,8 @@ export interface InventoryEntry {
   checkpointBytes?: number;
   status: EntryStatus;
   problems: Problem[];
+  /** The converter's full result, kept only when the scan was asked to (`keepConversion`), so callers need not convert again. */
+  conversion?: ConversionResult;
 }
 
 export interface InventorySummary {

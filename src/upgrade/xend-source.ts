@@ -17,7 +17,7 @@ export function xendSource(): XendSourcePort {
     async read(root, opts) {
       const config = await loadXendConfig(opts.xendConfig);
       const defaults = config?.defaults ?? {};
-      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file });
+      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file, keepConversion: true });
       const out: XendEntry[] = [];
       for (const e of inv.domains) {
         const dir = path.dirname(e.path);
@@ -34,7 +34,8 @@ export function xendSource(): XendSourcePort {
           errors,
         };
         if (errors.length === 0) {
-          const r = convertSxpText(await readFile(e.path), { file: e.path, xendDefaults: defaults });
+          // The inventory already converted the entry (with the same defaults); never convert twice.
+          const r = e.conversion ?? convertSxpText(await readFile(e.path), { file: e.path, xendDefaults: defaults });
           if (r.ok && r.xml && r.domain) {
             entry.xml = r.xml;
             entry.model = r.domain;
