@@ -12,7 +12,8 @@ import { isTempName } from '../../src/batch/atomic-write.js';
 import { binPath, runBin } from '../helpers/run-cli.js';
 import { manyDomainsText, tempDir } from './fixture-paths.js';
 
-const COUNT = 1500;
+// Large enough that a run cannot finish before the signal lands, even on an idle machine.
+const COUNT = 3000;
 let root: { dir: string; cleanup: () => void };
 
 beforeAll(() => {
