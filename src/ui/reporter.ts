@@ -94,10 +94,12 @@ function createPlainReporter(ctx: CliContext, mode: OutputMode, c: Palette, opts
       return {
         update: (current, detail) => {
           meter.sample(current);
-          // A line per 10 % (or every 5 s without a total) keeps CI logs readable.
+          // A line per 10 % but at most one a second (or every 5 s without a total) keeps CI logs
+          // readable: a quick walk of a dozen entries is one line, not ten.
           const t = clock();
           const bucket = total ? Math.floor((current / total) * 10) : -2;
-          if (total ? bucket === lastBucket : t - lastAt < 5000 && lastAt !== 0) return;
+          const tooSoon = lastAt !== 0 && t - lastAt < (total ? 1000 : 5000);
+          if ((total && bucket === lastBucket) || tooSoon) return;
           lastBucket = bucket;
           lastAt = t;
           line(`${label}: ${describeProgress(current, total, meter, detail)}`);

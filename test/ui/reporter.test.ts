@@ -86,6 +86,23 @@ describe('plain reporter (pipes, CI)', () => {
     expect(lines[5]).toMatch(/converting: 50\/100 \(50%\)  10\/s  ETA 5s$/);
     expect(lines.at(-1)).toMatch(/ok 100 domains converted$/);
   });
+
+  it('a quick run prints at most one progress line a second, then its result', () => {
+    const ctx = ctxWith({}, false);
+    let t = Date.parse('2026-11-22T03:04:05Z');
+    const r = createReporter(ctx, { now: () => new Date(t) });
+    const p = r.progress('reading /var/lib/xend/domains', 12);
+    for (let i = 1; i <= 12; i++) {
+      p.update(i);
+      t += 20;
+    }
+    t += 1000;
+    p.done('12 domains');
+    const lines = ctx.err().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/reading \/var\/lib\/xend\/domains: 1\/12 \(8%\)/);
+    expect(lines[1]).toMatch(/ok 12 domains$/);
+  });
 });
 
 describe('live reporter (interactive terminal, ora)', () => {

@@ -6,7 +6,7 @@ import type { Inventory, InventoryEntry } from '../../inventory/types.js';
 import { DEFAULT_DOMAINS_PATH, loadXendConfig } from '../../inventory/xend-config.js';
 import type { Command } from 'commander';
 import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
-import { createReporter } from '../../ui/reporter.js';
+import { createReporter, type ProgressHandle } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { InventoryCliOptions } from './inventory.js';
@@ -19,21 +19,23 @@ export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: Cli
   const root = opts.xendRoot !== undefined ? path.resolve(ctx.cwd, opts.xendRoot) : (xendConfig?.domainsPath ?? DEFAULT_DOMAINS_PATH);
 
   const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
-  const progress = reporter.progress(`reading ${root}`);
+  const label = `reading ${root}`;
+  // Created at the first entry, when the walk knows how many there are (count, % and ETA then come for free).
+  let progress: ProgressHandle | undefined;
   let inv: Inventory;
   try {
     inv = await scanXendRoot({
       root,
       defaults: xendConfig?.defaults,
       xendConfig: xendConfig?.file,
-      onEntry: (_e, i, total) => progress.update(i, `of ${total}`),
+      onEntry: (_e, i, total) => (progress ??= reporter.progress(label, total)).update(i),
     });
   } catch (e) {
-    progress.fail();
+    (progress ?? reporter.progress(label)).fail();
     reporter.close();
     throw e;
   }
-  progress.done(summaryLine(inv));
+  (progress ?? reporter.progress(label)).done(summaryLine(inv));
   reporter.close();
 
   ctx.stdout.write(opts.json ? `${JSON.stringify({ domains: inv.domains.map(jsonEntry), summary: inv.summary }, null, 2)}\n` : formatInventoryTable(inv));
