@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpgradeOptions } from '../../src/upgrade/context.js';
 import { readJournal } from '../../src/upgrade/journal.js';
 import { runUpgrade } from '../../src/upgrade/upgrade.js';
+import { treeHash } from './xend-tree.js';
 import { fakeDeps, fakeSource, FakeHypervisor, uuid, writeXendRoot, type FakeSourceDomain } from './fakes.js';
 
 const FROM = 'xen:///legacy';
@@ -33,20 +33,6 @@ function setup(domains: FakeSourceDomain[], running: string[] = []) {
   return { hv, deps };
 }
 
-function treeHash(p: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const f = path.join(d, n);
-      const st = lstatSync(f);
-      h.update(`${f}:${st.mode}:${st.mtimeMs}\n`);
-      if (st.isDirectory()) walk(f);
-      else h.update(readFileSync(f));
-    }
-  };
-  walk(p);
-  return h.digest('hex');
-}
 
 const three: FakeSourceDomain[] = [
   { uuid: uuid(1), name: 'web', autostart: true },

@@ -5,7 +5,6 @@
  * VNC passwords kept, hostile names literal, the xend store untouched; a
  * re-run is idempotent and --rollback removes exactly what we defined.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import { readDomainXml } from '../../src/convert/read-domain-xml.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { announceSkip, ensureRig, libvirtSkipped, type TestDriverHolder } from '../rig/rig.js';
 import { names, purge, virsh } from './virsh.js';
-import { suiteUuid, writeTree, type TreeDomain } from './xend-tree.js';
+import { suiteUuid, treeHash, writeTree, type TreeDomain } from './xend-tree.js';
 
 // No '/' in it: libvirt forbids that in names. Relative, so it would land in the cwd (the repo) if a shell ever ran it.
 const PWNED = path.join(repoRoot, 'upg-a-pwned');
@@ -29,20 +28,6 @@ const domains: TreeDomain[] = [
 ];
 const good = domains.filter((d) => !d.truncated);
 
-function treeHash(p: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const f = path.join(d, n);
-      const st = lstatSync(f);
-      h.update(`${f}:${st.mode}:${st.size}:${st.mtimeMs}\n`);
-      if (st.isDirectory()) walk(f);
-      else h.update(readFileSync(f));
-    }
-  };
-  walk(p);
-  return h.digest('hex');
-}
 
 describe.skipIf(libvirtSkipped)('upgrade onto the test driver of a real libvirtd (a)', () => {
   let holder: TestDriverHolder;

@@ -3,7 +3,8 @@
  * way xend 4.x laid it out, for domains with our own `upg-` names and uuids so
  * suites sharing the rig's daemons never collide.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface TreeDomain {
@@ -69,4 +70,23 @@ export function writeTree(root: string, domains: TreeDomain[]): void {
 /** A uuid unique to this suite and index (suite tag: 4 hex digits). */
 export function suiteUuid(tag: string, n: number): string {
   return `5e5e${tag}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/**
+ * Fingerprint of a directory tree — names, modes, sizes, mtimes and contents — so
+ * a test can prove the xend root was not touched at all.
+ */
+export function treeHash(p: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const f = path.join(d, n);
+      const st = lstatSync(f);
+      h.update(`${f}:${st.mode}:${st.size}:${st.mtimeMs}\n`);
+      if (st.isDirectory()) walk(f);
+      else h.update(readFileSync(f));
+    }
+  };
+  walk(p);
+  return h.digest('hex');
 }
