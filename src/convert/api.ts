@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { Xend2LibxlError } from '../errors.js';
 import { parseSxp } from '../sxp/index.js';
+import type { SxpDocument } from '../sxp/model.js';
 import type { DomainModel } from './model.js';
 import { modelToXml } from './model-to-xml.js';
 import { ReadContext } from './read-context.js';
@@ -39,10 +40,21 @@ export interface ConversionResult {
 }
 
 export function convertSxpText(text: string | Uint8Array, opts: ConvertOptions = {}): ConversionResult {
+  let doc: SxpDocument;
+  try {
+    doc = parseSxp(text, { file: opts.file });
+  } catch (e) {
+    if (e instanceof Xend2LibxlError) return { ok: false, warnings: [], error: e };
+    throw e;
+  }
+  return convertSxpDocument(doc, opts);
+}
+
+/** Convert a document the caller already parsed (the inventory reads identity from it first). */
+export function convertSxpDocument(doc: SxpDocument, opts: ConvertOptions = {}): ConversionResult {
   const ctx = new ReadContext(opts.file, opts.xendDefaults);
   let domain: DomainModel | undefined;
   try {
-    const doc = parseSxp(text, { file: opts.file });
     domain = readXendDomain(ctx, doc);
     validateModel(ctx, domain);
     return { ok: true, domain, xml: modelToXml(domain), warnings: bySourcePosition(ctx.warnings) };

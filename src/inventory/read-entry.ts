@@ -5,9 +5,9 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { convertSxpText, type XendDefaults } from '../convert/api.js';
+import { convertSxpDocument, type XendDefaults } from '../convert/api.js';
 import { Xend2LibxlError } from '../errors.js';
-import { childString, isList, type SxpList } from '../sxp/model.js';
+import { childString, isList, type SxpDocument, type SxpList } from '../sxp/model.js';
 import { parseSxp } from '../sxp/index.js';
 import { endsInsideOpenForm } from './truncation.js';
 import { INVENTORY_CODES as C, statusOf, type InventoryDisk, type InventoryEntry, type Problem, type XendState } from './types.js';
@@ -66,8 +66,10 @@ async function readConfig(configPath: string, problems: Problem[]): Promise<Buff
 function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefaults, keepConversion: boolean): void {
   const problems = entry.problems;
   let top: SxpList | undefined;
+  let doc: SxpDocument;
   try {
-    const form = parseSxp(text, { file: entry.path }).forms[0];
+    doc = parseSxp(text, { file: entry.path });
+    const form = doc.forms[0];
     top = isList(form) ? form : undefined;
   } catch (e) {
     problems.push(syntaxProblem(e, text));
@@ -82,7 +84,8 @@ function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefau
   }
 
   try {
-    const result = convertSxpText(text, { file: entry.path, xendDefaults: defaults });
+    // Parsed once above; the converter reads the same document.
+    const result = convertSxpDocument(doc, { file: entry.path, xendDefaults: defaults });
     if (keepConversion) entry.conversion = result;
     const d = result.domain;
     if (d) {
