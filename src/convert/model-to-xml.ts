@@ -4,38 +4,23 @@
  * a define reads like our output. Devices libvirt adds by itself (memballoon,
  * xenbus controller, default mouse/keyboard, video) are left to it.
  */
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { CharDevModel, DiskModel, DomainModel, GraphicsModel, NicModel, PciHostdevModel } from './model.js';
+import { XmlElement, type XmlAttrs } from './xml-writer.js';
 
-type Attrs = Record<string, string | number>;
+export { xmlSafe } from './xml-writer.js';
 
-// Characters XML 1.0 cannot carry at all (xend configs re-saved by xend can hold stray control bytes).
-// eslint-disable-next-line no-control-regex
-const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+type Attrs = XmlAttrs;
 
-/** Replace what XML cannot represent with U+FFFD so the document stays well-formed. */
-export function xmlSafe(s: string): string {
-  return s.replace(NOT_XML_CHAR, '\ufffd');
-}
-
-function leaf(parent: XMLBuilder, name: string, attrs: Attrs = {}, text?: string): XMLBuilder {
-  const el = parent.ele(name, stringify(attrs));
-  if (text !== undefined) el.txt(xmlSafe(text));
+function leaf(parent: XmlElement, name: string, attrs: Attrs = {}, text?: string): XmlElement {
+  const el = parent.ele(name, attrs);
+  if (text !== undefined) el.txt(text);
   return el;
-}
-
-function stringify(attrs: Attrs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = xmlSafe(String(v));
-  return out;
 }
 
 const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 
 export function modelToXml(m: DomainModel): string {
-  const doc = create();
-  const dom = doc.ele('domain', { type: 'xen' });
+  const dom = new XmlElement('domain', { type: 'xen' });
   leaf(dom, 'name', {}, m.name);
   if (m.uuid) leaf(dom, 'uuid', {}, m.uuid);
   if (m.description) leaf(dom, 'description', {}, m.description);
@@ -59,10 +44,10 @@ export function modelToXml(m: DomainModel): string {
   leaf(dom, 'on_reboot', {}, m.onReboot);
   leaf(dom, 'on_crash', {}, m.onCrash);
   writeDevices(dom.ele('devices'), m);
-  return doc.end({ prettyPrint: true, headless: true, indent: '  ' }) + '\n';
+  return dom.toString();
 }
 
-function writeOs(dom: XMLBuilder, m: DomainModel): void {
+function writeOs(dom: XmlElement, m: DomainModel): void {
   const os = dom.ele('os');
   leaf(os, 'type', { arch: 'x86_64', machine: m.osType === 'hvm' ? 'xenfv' : 'xenpv' }, m.osType === 'hvm' ? 'hvm' : 'linux');
   if (m.os.loader) leaf(os, 'loader', { type: 'rom' }, m.os.loader);
@@ -72,7 +57,7 @@ function writeOs(dom: XMLBuilder, m: DomainModel): void {
   for (const b of m.os.bootOrder) leaf(os, 'boot', { dev: b });
 }
 
-function writeFeatures(dom: XMLBuilder, m: DomainModel): void {
+function writeFeatures(dom: XmlElement, m: DomainModel): void {
   const f = m.features;
   if (!(f.acpi || f.apic || f.pae || f.hap !== undefined || f.viridian)) return;
   const el = dom.ele('features');
@@ -83,7 +68,7 @@ function writeFeatures(dom: XMLBuilder, m: DomainModel): void {
   if (f.viridian) leaf(el, 'viridian');
 }
 
-function writeClock(dom: XMLBuilder, m: DomainModel): void {
+function writeClock(dom: XmlElement, m: DomainModel): void {
   const c = m.clock;
   const attrs: Attrs = m.osType === 'hvm' ? { offset: 'variable', adjustment: c.adjustment ?? 0, basis: c.basis } : { offset: c.basis, adjustment: 'reset' };
   const clock = leaf(dom, 'clock', attrs);
@@ -91,7 +76,7 @@ function writeClock(dom: XMLBuilder, m: DomainModel): void {
   if (c.tscMode) leaf(clock, 'timer', { name: 'tsc', present: 'yes', mode: c.tscMode });
 }
 
-function writeDevices(devs: XMLBuilder, m: DomainModel): void {
+function writeDevices(devs: XmlElement, m: DomainModel): void {
   if (m.emulator) leaf(devs, 'emulator', {}, m.emulator);
   for (const d of m.disks) writeDisk(devs, d);
   for (const n of m.nics) writeNic(devs, n);
@@ -105,7 +90,7 @@ function writeDevices(devs: XMLBuilder, m: DomainModel): void {
   for (const h of m.hostdevs) writeHostdev(devs, h);
 }
 
-function writeDisk(devs: XMLBuilder, d: DiskModel): void {
+function writeDisk(devs: XmlElement, d: DiskModel): void {
   const el = leaf(devs, 'disk', { type: d.sourceType, device: d.device });
   const driver: Attrs = {};
   if (d.driver) driver.name = d.driver;
@@ -117,7 +102,7 @@ function writeDisk(devs: XMLBuilder, d: DiskModel): void {
   if (d.shareable) leaf(el, 'shareable');
 }
 
-function writeNic(devs: XMLBuilder, n: NicModel): void {
+function writeNic(devs: XmlElement, n: NicModel): void {
   const el = leaf(devs, 'interface', { type: n.type });
   if (n.mac) leaf(el, 'mac', { address: n.mac });
   if (n.type === 'bridge' && n.bridge) leaf(el, 'source', { bridge: n.bridge });
@@ -128,7 +113,7 @@ function writeNic(devs: XMLBuilder, n: NicModel): void {
   if (n.model) leaf(el, 'model', { type: n.model });
 }
 
-function writeCharDev(devs: XMLBuilder, kind: 'serial' | 'console', c: CharDevModel, target: Attrs): void {
+function writeCharDev(devs: XmlElement, kind: 'serial' | 'console', c: CharDevModel, target: Attrs): void {
   const el = leaf(devs, kind, { type: c.type });
   switch (c.type) {
     case 'dev':
@@ -153,7 +138,7 @@ function writeCharDev(devs: XMLBuilder, kind: 'serial' | 'console', c: CharDevMo
   leaf(el, 'target', target);
 }
 
-function writeGraphics(devs: XMLBuilder, g: GraphicsModel): void {
+function writeGraphics(devs: XmlElement, g: GraphicsModel): void {
   if (g.type === 'sdl') {
     const attrs: Attrs = { type: 'sdl' };
     if (g.display) attrs.display = g.display;
@@ -169,7 +154,7 @@ function writeGraphics(devs: XMLBuilder, g: GraphicsModel): void {
   leaf(el, 'listen', g.listen ? { type: 'address', address: g.listen } : { type: 'address' });
 }
 
-function writeHostdev(devs: XMLBuilder, h: PciHostdevModel): void {
+function writeHostdev(devs: XmlElement, h: PciHostdevModel): void {
   const el = leaf(devs, 'hostdev', { mode: 'subsystem', type: 'pci', managed: 'no' });
   const src = leaf(el, 'source', h.permissive ? { writeFiltering: 'no' } : {});
   leaf(src, 'address', { domain: hex(h.domain, 4), bus: hex(h.bus, 2), slot: hex(h.slot, 2), function: hex(h.func, 1) });

@@ -17,6 +17,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   trimValues: true,
+  // libvirt writes tabs/newlines/CRs in values as character references (&#10;): decode them.
+  htmlEntities: true,
   isArray: (name) => ['disk', 'interface', 'ip'].includes(name),
 });
 
