@@ -6,9 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, processContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { reportError } from './report-error.js';
 import { registerCommands } from './commands/index.js';
-import { finishUi, logSinkOf, prepareUi } from '../ui/cli-runtime.js';
 import { addHelpExamples } from '../ui/help-examples.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -29,8 +27,12 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerCommands(program, ctx);
   addHelpExamples(program);
-  // Log file and (only for live output) ora are set up once the command is known, so --help loads neither.
-  program.hook('preAction', (_root, actionCmd) => prepareUi(actionCmd, ctx, argvOf(program)));
+  // Log file, reporter and (only for live output) ora are set up once a command is about to run,
+  // so `--help`, `--version` and usage errors load none of them (bench/startup.js).
+  program.hook('preAction', async (_root, actionCmd) => {
+    uiRuntime = await import('../ui/cli-runtime.js');
+    await uiRuntime.prepareUi(actionCmd, ctx, argvOf(program));
+  });
   // Sub-commands inherit the output and exit handling of the root.
   for (const cmd of program.commands) {
     cmd.configureOutput(program.configureOutput()).exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -39,6 +41,9 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 const VERSION = '0.1.0';
+
+/** The UI runtime, once a command's action is about to run (see the preAction hook). */
+let uiRuntime: typeof import('../ui/cli-runtime.js') | undefined;
 
 const argvOf = (program: Command): string[] => (program as unknown as { rawArgs?: string[] }).rawArgs ?? [];
 
@@ -50,7 +55,7 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     code = await runProgram(program, argv, ctx);
     return code;
   } finally {
-    finishUi(ctx, code);
+    uiRuntime?.finishUi(ctx, code);
   }
 }
 
@@ -64,7 +69,9 @@ async function runProgram(program: Command, argv: string[], ctx: CliContext): Pr
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
       return EXIT.USAGE;
     }
-    logSinkOf(ctx)?.write('ERROR', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    uiRuntime?.logSinkOf(ctx)?.write('ERROR', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // Only failing runs pay for loading the error formatter.
+    const { reportError } = await import('./report-error.js');
     return reportError(err, ctx, Boolean(program.opts().debug) || argv.includes('--debug'), program.opts().color !== false);
   }
 }
