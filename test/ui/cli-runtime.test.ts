@@ -27,7 +27,9 @@ describe('global options → command runtime', () => {
   it('global flags are seen from a sub-command wherever they were typed', async () => {
     const root = new Command('x').option('-v, --verbose').option('-q, --quiet').option('--log-file <f>').option('--no-color').exitOverride();
     let seen: unknown;
-    root.command('sub').option('--json').action((_o, cmd: Command) => (seen = globalUiOptions(cmd)));
+    root.command('sub').option('--json').action((_o, cmd: Command) => {
+      seen = globalUiOptions(cmd);
+    });
     await root.parseAsync(['sub', '-v', '--no-color', '--log-file', 'a.log'], { from: 'user' });
     expect(seen).toEqual({ verbose: true, quiet: false, color: false, logFile: 'a.log', debug: false });
   });
