@@ -4,7 +4,7 @@ import { countAvail, CpuSpecError, readAffinity } from './cpus.js';
 import type { LifecycleAction } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { atomVal, dictVal, intVal, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
-import { child } from '../sxp/model.js';
+import { firstChild } from '../sxp/key-index.js';
 
 const MIB = 1024;
 
@@ -26,7 +26,7 @@ export function readIdentity(ctx: ReadContext, dom: SxpList): { name: string; uu
     ctx.warn('UUID_MISSING', 'the config has no uuid; libvirt will generate a new one, so the guest\'s SMBIOS UUID (and licences bound to it) change', dom);
   }
   const description = strVal(dom, 'description') ?? strVal(dom, 'name_description') ?? strVal(dom, 'Description');
-  return { name: nameAtom.value, uuid, ...(description ? { description } : {}) };
+  return { name: nameAtom.value, uuid, description };
 }
 
 /** XenAPI memory values are bytes, but some 3.0.x output wrote MiB there (xend-sxp-format §2.6). */
@@ -73,7 +73,7 @@ export function readVcpus(ctx: ReadContext, dom: SxpList, image: SxpList | undef
       if (!c.contiguous) ctx.warn('VCPU_AVAIL_NONCONTIGUOUS', `vcpu_avail ${avail.value} onlines vCPUs with gaps; libvirt onlines the first ${c.count} instead`, avail);
     }
   }
-  const cpus = child(dom, 'cpus');
+  const cpus = firstChild(dom, 'cpus');
   if (cpus?.items[1]) {
     try {
       const aff = readAffinity(cpus.items[1], vcpus);

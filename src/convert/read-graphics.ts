@@ -4,7 +4,8 @@
  * kept: xend enforced it, and dropping it would open the console to anyone who
  * can reach the port.
  */
-import { child, type SxpList } from '../sxp/model.js';
+import { firstChild } from '../sxp/key-index.js';
+import type { SxpList } from '../sxp/model.js';
 import type { GraphicsModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { atomVal, parseXendNumber, strVal } from './sxp-values.js';
@@ -23,7 +24,7 @@ function vncFrom(ctx: ReadContext, src: SxpList, image: SxpList | undefined): Gr
   const listen = strVal(src, 'vnclisten') ?? ctx.defaults.vncListen;
   if (listen) g.listen = listen;
   // `(vncpasswd '')` explicitly means "no password"; absent means xend-config's default.
-  const passwd = child(src, 'vncpasswd') ? strVal(src, 'vncpasswd') : ctx.defaults.vncPassword;
+  const passwd = firstChild(src, 'vncpasswd') ? strVal(src, 'vncpasswd') : ctx.defaults.vncPassword;
   if (passwd) g.passwd = passwd;
   const keymap = strVal(src, 'keymap') ?? strVal(image, 'keymap') ?? ctx.defaults.keymap;
   if (keymap) g.keymap = keymap;

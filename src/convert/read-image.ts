@@ -3,7 +3,8 @@
  * (`PV_*`, `HVM_boot_params`, `platform`): boot method, features, clock,
  * device model and the emulated devices configured there.
  */
-import { child, isAtom, isList, type SxpList } from '../sxp/model.js';
+import { firstChild } from '../sxp/key-index.js';
+import { isAtom, isList, type SxpList } from '../sxp/model.js';
 import { CharDevError, parseCharDev } from './chardev.js';
 import type { BootDevice, CharDevModel, ClockModel, FeaturesModel, InputModel, OsModel, OsType } from './model.js';
 import type { ReadContext } from './read-context.js';
@@ -19,7 +20,7 @@ export interface ImageInfo {
 }
 
 export function locateImage(ctx: ReadContext, dom: SxpList): ImageInfo {
-  const imageBlock = child(dom, 'image');
+  const imageBlock = firstChild(dom, 'image');
   const image = imageBlock?.items.slice(1).find(isList);
   const head = image && isAtom(image.items[0]) ? image.items[0].value : undefined;
   const platform = dictVal(dom, 'platform');
@@ -35,7 +36,7 @@ export function locateImage(ctx: ReadContext, dom: SxpList): ImageInfo {
     osType,
     image,
     get: (key) => strVal(image, key) ?? strVal(platform, key),
-    list: (key) => (image && child(image, key)) ?? (platform && child(platform, key)),
+    list: (key) => (image && firstChild(image, key)) ?? (platform && firstChild(platform, key)),
   };
 }
 
@@ -58,7 +59,7 @@ export function readOs(ctx: ReadContext, dom: SxpList, img: ImageInfo): OsModel 
   const kernelAtom = atomVal(image, 'kernel');
   let kernel = kernelAtom?.value ?? strVal(dom, 'PV_kernel');
   let ramdisk = strVal(image, 'ramdisk') ?? strVal(dom, 'PV_ramdisk');
-  const rawArgs = image ? (child(image, 'args') ? strVal(image, 'args') : strVal(dom, 'PV_args')) : strVal(dom, 'PV_args');
+  const rawArgs = image ? (firstChild(image, 'args') ? strVal(image, 'args') : strVal(dom, 'PV_args')) : strVal(dom, 'PV_args');
   const args = withArgPrefixes(rawArgs, strVal(image, 'root'), strVal(image, 'ip'));
   if (img.osType === 'pv') {
     const bootloader = strVal(dom, 'bootloader') ?? strVal(dom, 'PV_bootloader');

@@ -2,14 +2,15 @@
  * Typed views over xend's all-strings SXP values, with xend's own parsing
  * rules (first occurrence wins, `(k)` ≡ `(k '')` ≡ absent, ints in base 10 or 0x).
  */
-import { child, childAtom, isAtom, isList, type SxpAtom, type SxpList, type SxpNode } from '../sxp/model.js';
+import { firstChild } from '../sxp/key-index.js';
+import { isAtom, isList, type SxpAtom, type SxpList, type SxpNode } from '../sxp/model.js';
 import type { ReadContext } from './read-context.js';
 
 /** Non-empty atom value with its position. */
 export function atomVal(list: SxpList | undefined, key: string): SxpAtom | undefined {
   if (!list) return undefined;
-  const a = childAtom(list, key);
-  return a && a.value !== '' ? a : undefined;
+  const a = firstChild(list, key)?.items[1];
+  return a !== undefined && a.kind === 'atom' && a.value !== '' ? a : undefined;
 }
 
 export function strVal(list: SxpList | undefined, key: string): string | undefined {
@@ -56,7 +57,7 @@ export function boolVal(ctx: ReadContext, list: SxpList | undefined, key: string
  */
 export function dictVal(list: SxpList | undefined, key: string): SxpList | undefined {
   if (!list) return undefined;
-  const c = child(list, key);
+  const c = firstChild(list, key);
   const body = c?.items[1];
   if (!c || !isList(body)) return undefined;
   const head: SxpAtom = { kind: 'atom', value: key, pos: c.pos };
@@ -68,7 +69,9 @@ export function dictVal(list: SxpList | undefined, key: string): SxpList | undef
 /** Keys (heads) of every child list, in order, each with its list. */
 export function keyedChildren(list: SxpList): Array<{ key: string; node: SxpList }> {
   const out: Array<{ key: string; node: SxpList }> = [];
-  for (const item of list.items.slice(1)) {
+  const items = list.items;
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
     if (isList(item) && isAtom(item.items[0])) out.push({ key: item.items[0].value, node: item });
   }
   return out;
