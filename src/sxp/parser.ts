@@ -3,14 +3,15 @@
  * (no CST: one pass, fewer allocations). One instance is reused for every
  * parse, as Chevrotain recommends; `setup` resets the per-input state.
  *
- *   document := item* EndOfText?       (Ctrl-D at top level ends the text)
- *   list     := '(' item* ')'
- *   item     := list | Scalar          (Scalar = Atom | SingleQuoted | DoubleQuoted)
+ *   document := items EndOfText?       (Ctrl-D at top level ends the text)
+ *   list     := '(' items ')'
+ *   items    := Scalar* (list Scalar*)*   (Scalar = Atom | SingleQuoted | DoubleQuoted)
  *
- * Speed (bench/parse.js): atoms are consumed inline rather than through a rule
- * call, and the alternatives array is built once — Chevrotain's own advice.
- * Items are appended to `this.items`, the list being filled, so the cached
- * alternatives need no closure over per-call locals. Actions test
+ * `items` is `(list | Scalar)*` spelled so that a run of atoms — most lists are
+ * `(key value)` — is one MANY loop with no alternative to choose per item:
+ * Chevrotain's OR was a third of the parser's time (bench/convert-stages.js).
+ * Items are pushed on `this.stack` (see there), so the loop bodies
+ * are built once and need no closure over per-call locals. Actions test
  * RECORDING_PHASE directly instead of wrapping each in ACTION(() => …): same
  * meaning, no closure per token.
  */
@@ -32,29 +33,41 @@ const RELEASED: DecodeContext = { byteMode: false, positionAt: () => NO_POSITION
 
 export class SxpParser extends EmbeddedActionsParser {
   private ctx!: DecodeContext;
-  /** Items of the innermost list being read (the document's forms at top level). */
-  private items: SxpNode[] = [];
+  /**
+   * Items of every list being read, innermost last, with the document's forms
+   * at the bottom: `stack[0..top)`. A list takes its own items as one slice of
+   * exactly the right size when it closes; a fresh array per list grown by
+   * push reserved 17 slots for the typical two-item `(key value)`.
+   */
+  private stack: SxpNode[] = [];
+  private top = 0;
   /** Opening tokens of the lists being read, innermost last: says which list an early EOF left open. */
   openLists: IToken[] = [];
   /** A top-level Ctrl-D was seen: what follows it is not part of the configuration. */
   sawEndOfText = false;
 
-  private readonly itemAlternatives = [
-    {
-      ALT: () => {
-        const list = this.SUBRULE(this.list);
-        if (!this.RECORDING_PHASE) this.items.push(list);
-      },
-    },
-    {
-      ALT: () => {
-        const t = this.CONSUME(Scalar);
-        if (!this.RECORDING_PHASE) this.items.push(this.scalar(t));
-      },
-    },
-  ];
+  /** The `Scalar*` runs of `items`: two CONSUME occurrences, as Chevrotain numbers each use within a rule. */
+  private readonly leadingScalar = () => {
+    const t = this.CONSUME(Scalar);
+    if (!this.RECORDING_PHASE) this.stack[this.top++] = this.scalar(t);
+  };
 
-  private readonly listItem = () => this.OR(this.itemAlternatives);
+  private readonly trailingScalar = () => {
+    const t = this.CONSUME2(Scalar);
+    if (!this.RECORDING_PHASE) this.stack[this.top++] = this.scalar(t);
+  };
+
+  private readonly listThenScalars = () => {
+    const list = this.SUBRULE(this.list);
+    if (!this.RECORDING_PHASE) this.stack[this.top++] = list;
+    this.MANY3(this.trailingScalar);
+  };
+
+  /** `items`, inlined into both rules (Chevrotain rules are the unit of lookahead analysis). */
+  private readItems(): void {
+    this.MANY(this.leadingScalar);
+    this.MANY2(this.listThenScalars);
+  }
 
   constructor() {
     super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
@@ -64,7 +77,7 @@ export class SxpParser extends EmbeddedActionsParser {
   setup(tokens: IToken[], ctx: DecodeContext): void {
     this.input = tokens;
     this.ctx = ctx;
-    this.items = [];
+    this.top = 0;
     this.openLists = [];
     this.sawEndOfText = false;
   }
@@ -72,39 +85,36 @@ export class SxpParser extends EmbeddedActionsParser {
   /** Drop every reference to the last input once its result (or error) has been taken. */
   release(): void {
     this.input = [];
-    this.items = [];
+    this.stack = [];
+    this.top = 0;
     this.openLists = [];
     this.ctx = RELEASED;
   }
 
   document = this.RULE('document', (): SxpNode[] => {
-    const forms = this.items;
-    this.MANY(this.listItem);
+    this.readItems();
     this.OPTION(() => {
       this.CONSUME(EndOfText);
       this.ACTION(() => {
         this.sawEndOfText = true;
       });
     });
-    return forms;
+    return this.stack.slice(0, this.top);
   });
 
   private list = this.RULE('list', (): SxpList => {
     const open = this.CONSUME(LParen);
     const recording = this.RECORDING_PHASE;
     // Position taken before the children so the line table is walked forwards only.
-    const node: SxpList = { kind: 'list', items: [], pos: recording ? NO_POSITION : this.ctx.positionAt(open.startOffset) };
-    const outer = this.items;
-    if (!recording) {
-      this.items = node.items;
-      if (this.openLists.push(open) > MAX_NESTING) throw this.tooDeep(open);
-    }
-    this.MANY(this.listItem);
+    const pos = recording ? NO_POSITION : this.ctx.positionAt(open.startOffset);
+    const start = this.top;
+    if (!recording && this.openLists.push(open) > MAX_NESTING) throw this.tooDeep(open);
+    this.readItems();
     this.CONSUME(RParen);
-    if (!recording) {
-      this.items = outer;
-      this.openLists.pop();
-    }
+    if (recording) return { kind: 'list', items: [], pos };
+    const node: SxpList = { kind: 'list', items: this.stack.slice(start, this.top), pos };
+    this.top = start;
+    this.openLists.pop();
     return node;
   });
 
