@@ -44,13 +44,30 @@ export async function inspectDomain(runner: VirshRunner, uri: string, domain: st
   const base = { state: mapState(field('State')), persistent: field('Persistent') === 'yes', uuid: field('UUID') || undefined };
   if (base.state === 'running') return base;
   // Not running: the reason ("paused (migration)") tells the admin what happened.
-  const st = await call(runner, uri, ['domstate', '--reason', '--', domain]);
-  const stKind = classifyVirsh(st);
+  let st: { state: DomainRunState; reason?: string };
+  try {
+    st = await domainState(runner, uri, domain);
+  } catch {
+    return base;
+  }
   // The domain can vanish between the two calls (a finishing migration undefines it).
-  if (stKind === 'not-found') return { state: 'absent', persistent: false };
-  if (stKind) return base;
+  if (st.state === 'absent') return { state: 'absent', persistent: false };
+  return { ...base, state: st.state, reason: st.reason };
+}
+
+/**
+ * Run state and libvirt's reason in ONE virsh call (`domstate --reason`), for the
+ * cancel path where every call is latency. `domain` may be a UUID: virsh looks it
+ * up as one first, so a namesake with another UUID reads as absent.
+ */
+export async function domainState(runner: VirshRunner, uri: string, domain: string): Promise<{ state: DomainRunState; reason?: string }> {
+  const st = await call(runner, uri, ['domstate', '--reason', '--', domain]);
+  const kind = classifyVirsh(st);
+  if (kind === 'not-found') return { state: 'absent' };
+  if (kind) throw new VirshCallError(st, `cannot read the state of ${domain} on ${uri}`);
   const m = /^\s*([a-z ]+?)(?:\s*\(([^)]*)\))?\s*$/m.exec(st.stdout.trim());
-  return { ...base, state: m ? mapState(m[1]) : base.state, reason: m?.[2] };
+  if (!m) throw new VirshCallError(st, `unexpected domstate output for ${domain} on ${uri}: ${st.stdout.trim().slice(0, 80)}`);
+  return { state: mapState(m[1]), reason: m[2] };
 }
 
 /** Like {@link inspectDomain} but never throws: unknown hosts read as `other` with the error as reason. */

@@ -120,6 +120,7 @@ export class MigrationJob {
           domain: o.domain,
           uuid: o.uuid,
           finished: () => exited,
+          ended: exit,
           note: (m) => this.observe({ type: 'note', domain: o.domain, message: m }),
         },
         o.cancelStrategy ?? 'auto',
@@ -127,7 +128,8 @@ export class MigrationJob {
     };
     while (!exited) {
       if (this.cancelReason) this.startCancel();
-      const stats = await this.sample();
+      // A sample in flight when virsh migrate exits is not waited for: the verdict comes from reconciling.
+      const stats = await Promise.race([this.sample(), exit.then(() => null)]);
       if (exited) break;
       if (stats && stats.type !== 'none') {
         if (!cancelling && !suspended) this.setPhase('transferring');

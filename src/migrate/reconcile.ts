@@ -46,6 +46,9 @@ export interface ReconcileInput {
   wasPersistent: boolean;
 }
 
+/** Every cancel waits for at least one look after an action: keep it short (cancel latency). */
+const SETTLE_MS = 50;
+
 const active = (p: DomainPresence) => p.state === 'running' || p.state === 'paused' || p.state === 'other';
 
 /** One pass: inspect, act, re-inspect. Repeated until stable or `maxRounds`. */
@@ -99,8 +102,9 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
     } else {
       return done('not-running');
     }
-    // Give libvirt a moment to finish what our actions started (destroy is async in qemu).
-    await sleep(200);
+    // Our actions return when libvirt has done them; a short pause lets its event
+    // handlers settle (the source noticing a destroyed destination) before looking again.
+    await sleep(SETTLE_MS);
   }
   const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
   const end: EndState =

@@ -84,7 +84,10 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
     const host = w.hosts[uri];
     if (!host) return finish(err(`error: failed to connect to the hypervisor\nerror: no connection driver available for ${uri}\n`));
     const [cmd] = a;
-    const name = a[a.length - 1];
+    // Like virsh: a domain argument shaped like a UUID is looked up as one first, then as a name.
+    const ref = a[a.length - 1];
+    const byUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref) ? [...host].find(([, d]) => d.uuid === ref)?.[0] : undefined;
+    const name = byUuid ?? ref;
     const dom = host.get(name);
     switch (cmd) {
       case 'uri':
