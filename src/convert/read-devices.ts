@@ -1,12 +1,12 @@
 /** Every `(device (<class> …))` block → disks, NICs, PCI, graphics; the rest warned about or skipped. */
-import { isAtom, isList, type SxpList } from '../sxp/model.js';
+import { isAtom, nameOf, type SxpList } from '../sxp/model.js';
 import type { DiskModel, GraphicsModel, NicModel, OsType, PciHostdevModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { orderDisks, readDisk } from './read-disks.js';
 import { readVfb } from './read-graphics.js';
 import { checkDuplicateMacs, readNic } from './read-nics.js';
 import { readPci } from './read-pci.js';
-import { atomVal, strVal } from './sxp-values.js';
+import { atomVal, firstListItem, strVal } from './sxp-values.js';
 
 export interface Devices {
   disks: DiskModel[];
@@ -17,9 +17,10 @@ export interface Devices {
 
 export function readDevices(ctx: ReadContext, dom: SxpList, osType: OsType, image: SxpList | undefined): Devices {
   const out: Devices = { disks: [], nics: [], hostdevs: [], graphics: [] };
-  for (const item of dom.items.slice(1)) {
-    if (!isList(item) || !isAtom(item.items[0]) || item.items[0].value !== 'device') continue;
-    const dev = item.items.slice(1).find(isList);
+  for (let i = 1; i < dom.items.length; i++) {
+    const item = dom.items[i];
+    if (nameOf(item) !== 'device') continue;
+    const dev = firstListItem(item as SxpList);
     const cls = dev && isAtom(dev.items[0]) ? dev.items[0].value : undefined;
     if (!dev || !cls) continue;
     switch (cls) {

@@ -4,11 +4,11 @@
  * device model and the emulated devices configured there.
  */
 import { firstChild } from '../sxp/key-index.js';
-import { isAtom, isList, type SxpList } from '../sxp/model.js';
+import { isAtom, isList, nameOf, type SxpList } from '../sxp/model.js';
 import { CharDevError, parseCharDev } from './chardev.js';
 import type { BootDevice, CharDevModel, ClockModel, FeaturesModel, InputModel, OsModel, OsType } from './model.js';
 import type { ReadContext } from './read-context.js';
-import { atomVal, dictVal, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
+import { atomVal, dictVal, firstListItem, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
 
 export interface ImageInfo {
   osType: OsType;
@@ -21,7 +21,7 @@ export interface ImageInfo {
 
 export function locateImage(ctx: ReadContext, dom: SxpList): ImageInfo {
   const imageBlock = firstChild(dom, 'image');
-  const image = imageBlock?.items.slice(1).find(isList);
+  const image = firstListItem(imageBlock);
   const head = image && isAtom(image.items[0]) ? image.items[0].value : undefined;
   const platform = dictVal(dom, 'platform');
   let osType: OsType;
@@ -216,8 +216,9 @@ export function readSounds(ctx: ReadContext, img: ImageInfo): string[] {
 export function readUsbInputs(ctx: ReadContext, img: ImageInfo): InputModel[] {
   if (img.osType !== 'hvm' || !img.image) return [];
   const out: InputModel[] = [];
-  for (const item of img.image.items.slice(1)) {
-    if (!isList(item) || !isAtom(item.items[0]) || item.items[0].value !== 'usbdevice') continue;
+  for (let i = 1; i < img.image.items.length; i++) {
+    const item = img.image.items[i];
+    if (nameOf(item) !== 'usbdevice' || !isList(item)) continue;
     const vals = isList(item.items[1]) ? item.items[1].items : item.items.slice(1);
     for (const v of vals) {
       if (!isAtom(v) || v.value === '') continue;

@@ -4,14 +4,14 @@
  * are fallbacks (xend-sxp-format §3.1).
  */
 import { firstChild } from '../sxp/key-index.js';
-import { isAtom, isList, type SxpDocument, type SxpList } from '../sxp/model.js';
+import { isAtom, isList, nameOf, type SxpDocument, type SxpList } from '../sxp/model.js';
 import type { DomainModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { readAutostart, readIdentity, readLifecycle, readMemory, readVcpus } from './read-basics.js';
 import { readDevices } from './read-devices.js';
 import { readLegacyGraphics } from './read-graphics.js';
 import { locateImage, readClock, readEmulator, readFeatures, readOs, readSerials, readSounds, readUsbInputs, warnParallel, type ImageInfo } from './read-image.js';
-import { atomVal, intVal, keyedChildren, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
+import { atomVal, intVal, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
 import { DROPPED_IMAGE_KEYS, IGNORED_IMAGE_KEYS, IGNORED_TOP_KEYS, READ_IMAGE_KEYS, READ_TOP_KEYS } from './xend-vocabulary.js';
 
 /** The `(domain …)` / `(vm …)` form: xend read only the first top-level form. */
@@ -91,8 +91,10 @@ export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel 
 }
 
 function warnTopLevel(ctx: ReadContext, dom: SxpList): void {
-  for (const { key, node } of keyedChildren(dom)) {
-    if (READ_TOP_KEYS.has(key) || IGNORED_TOP_KEYS.has(key)) continue;
+  for (let i = 1; i < dom.items.length; i++) {
+    const node = dom.items[i];
+    const key = nameOf(node);
+    if (key === undefined || READ_TOP_KEYS.has(key) || IGNORED_TOP_KEYS.has(key)) continue;
     ctx.warn('UNKNOWN_KEY', `unknown key '${key}' ignored (not part of xend's vocabulary; a vendor addition?)`, node);
   }
   const pool = atomVal(dom, 'pool_name');
@@ -117,8 +119,10 @@ function warnTopLevel(ctx: ReadContext, dom: SxpList): void {
 
 function warnImageKeys(ctx: ReadContext, img: ImageInfo): void {
   if (!img.image) return;
-  for (const { key, node } of keyedChildren(img.image)) {
-    if (READ_IMAGE_KEYS.has(key) || IGNORED_IMAGE_KEYS.has(key)) continue;
+  for (let i = 1; i < img.image.items.length; i++) {
+    const node = img.image.items[i];
+    const key = nameOf(node);
+    if (key === undefined || READ_IMAGE_KEYS.has(key) || IGNORED_IMAGE_KEYS.has(key)) continue;
     const dropped = DROPPED_IMAGE_KEYS[key];
     if (!dropped) {
       ctx.warn('UNKNOWN_KEY', `unknown image key '${key}' ignored`, node);

@@ -66,13 +66,13 @@ export function dictVal(list: SxpList | undefined, key: string): SxpList | undef
   return { kind: 'list', items: [head, ...pairs], pos: c.pos };
 }
 
-/** Keys (heads) of every child list, in order, each with its list. */
-export function keyedChildren(list: SxpList): Array<{ key: string; node: SxpList }> {
-  const out: Array<{ key: string; node: SxpList }> = [];
+/** The first list among the items after the head: `(device (vbd …))` → `(vbd …)`. */
+export function firstListItem(list: SxpList | undefined): SxpList | undefined {
+  if (!list) return undefined;
   const items = list.items;
   for (let i = 1; i < items.length; i++) {
     const item = items[i];
-    if (isList(item) && isAtom(item.items[0])) out.push({ key: item.items[0].value, node: item });
+    if (item.kind === 'list') return item;
   }
-  return out;
+  return undefined;
 }

@@ -45,5 +45,7 @@ describe('firstChild (indexed sxp.child)', () => {
     expect(firstChild(dom, 'k7')).toBeDefined();
     expect(JSON.stringify(dom)).toBe(before);
     expect(Object.keys(dom)).toEqual(['kind', 'items', 'pos']);
+    expect(dom).toStrictEqual(parseSxp(text).forms[0]);
+    expect(structuredClone(dom)).toStrictEqual(dom);
   });
 });
