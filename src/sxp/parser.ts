@@ -112,11 +112,30 @@ export class SxpParser extends EmbeddedActionsParser {
     this.readItems();
     this.CONSUME(RParen);
     if (recording) return { kind: 'list', items: [], pos };
-    const node: SxpList = { kind: 'list', items: this.stack.slice(start, this.top), pos };
+    const node: SxpList = { kind: 'list', items: this.takeItems(start), pos };
     this.top = start;
     this.openLists.pop();
     return node;
   });
+
+  /**
+   * The items from `start` to the top of the stack, as an exact-size array.
+   * Most lists hold one or two items (`(key value)`, `(device (vbd …))`): an
+   * array literal builds those at a fraction of the cost of a slice call.
+   */
+  private takeItems(start: number): SxpNode[] {
+    const s = this.stack;
+    switch (this.top - start) {
+      case 0:
+        return [];
+      case 1:
+        return [s[start]];
+      case 2:
+        return [s[start], s[start + 1]];
+      default:
+        return s.slice(start, this.top);
+    }
+  }
 
   private tooDeep(open: IToken): SxpSyntaxError {
     return new SxpSyntaxError('SXP_TOO_DEEP', `lists are nested more than ${MAX_NESTING} levels deep`, {
