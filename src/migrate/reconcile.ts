@@ -46,8 +46,9 @@ export interface ReconcileInput {
   wasPersistent: boolean;
 }
 
-/** Every cancel waits for at least one look after an action: keep it short (cancel latency). */
+/** A cancel that needed an action waits this long before the next look: keep it short (cancel latency). */
 const SETTLE_MS = 50;
+const SETTLE_AGAIN_MS = 250;
 
 const active = (p: DomainPresence) => p.state === 'running' || p.state === 'paused' || p.state === 'other';
 
@@ -103,8 +104,8 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       return done('not-running');
     }
     // Our actions return when libvirt has done them; a short pause lets its event
-    // handlers settle (the source noticing a destroyed destination) before looking again.
-    await sleep(SETTLE_MS);
+    // handlers settle before looking again — longer if one look was not enough.
+    await sleep(round === 0 ? SETTLE_MS : SETTLE_AGAIN_MS);
   }
   const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
   const end: EndState =
