@@ -1,18 +1,24 @@
 /**
  * Output files appear whole or not at all: the XML is written to a temp file in
  * the same directory and then linked (no overwrite) or renamed (--force) into
- * place. A run killed at any moment leaves only complete `.xml` files, plus at
- * worst a `.xend2libxl-<pid>-<n>.tmp` that the next run removes.
+ * place. In a batch the converting thread writes the temp file (file creation
+ * is the expensive part and runs in parallel that way) and the main thread only
+ * commits or discards it. A run killed at any moment leaves only complete
+ * `.xml` files, plus at worst `.xend2libxl-<pid>-<thread>-<n>.tmp` files that
+ * the next run removes.
  */
 import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { Xend2LibxlError } from '../errors.js';
 
-const TEMP_PATTERN = /^\.xend2libxl-(\d+)-\d+\.tmp(\.2)?$/;
+// pid, thread, counter; the older two-number form (no thread) is still recognised as a stale temp.
+const TEMP_PATTERN = /^\.xend2libxl-(\d+)-(\d+)(?:-(\d+))?\.tmp(\.2)?$/;
 let counter = 0;
 
+/** Unique within the machine while this process lives: the thread id keeps worker threads apart. */
 export function tempNameFor(pid = process.pid): string {
-  return `.xend2libxl-${pid}-${counter++}.tmp`;
+  return `.xend2libxl-${pid}-${threadId}-${counter++}.tmp`;
 }
 
 export function isTempName(name: string): boolean {
@@ -26,10 +32,34 @@ export function isTempName(name: string): boolean {
  * @throws Xend2LibxlError OUTPUT_EXISTS or OUTPUT_WRITE_FAILED
  */
 export function writeFileAtomic(dir: string, name: string, data: string, force: boolean): string {
-  const final = path.join(dir, name);
+  return commitTemp(writeTemp(dir, data), dir, name, force);
+}
+
+/**
+ * First half of an atomic write: the data in a fresh temp file in `dir`.
+ * @returns the temp file's path
+ * @throws Xend2LibxlError OUTPUT_WRITE_FAILED (no temp file is left behind)
+ */
+export function writeTemp(dir: string, data: string): string {
   const temp = path.join(dir, tempNameFor());
   try {
     writeFileSync(temp, data, { mode: 0o644 });
+    return temp;
+  } catch (e) {
+    discardTemp(temp);
+    throw writeFailed(path.join(dir, path.basename(temp)), e);
+  }
+}
+
+/**
+ * Second half: move the temp file into place as `dir/name` (rename with
+ * `force`, else link without replacing). The temp file is gone afterwards,
+ * whatever happened.
+ * @throws Xend2LibxlError OUTPUT_EXISTS or OUTPUT_WRITE_FAILED
+ */
+export function commitTemp(temp: string, dir: string, name: string, force: boolean): string {
+  const final = path.join(dir, name);
+  try {
     if (force) renameSync(temp, final);
     else {
       try {
@@ -40,17 +70,26 @@ export function writeFileAtomic(dir: string, name: string, data: string, force: 
     }
     return final;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* already gone */
-    }
-    if (err.code === 'EEXIST') {
+    discardTemp(temp);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new Xend2LibxlError('OUTPUT_EXISTS', `${final} already exists`, { file: final, hint: 'pass --force to replace it, or choose an empty output directory' });
     }
-    throw new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${final}: ${err.code ?? err.message}`, { file: final, cause: e });
+    throw writeFailed(final, e);
   }
+}
+
+/** Remove a temp file whose content is not wanted (a rejected result); a missing one is fine. */
+export function discardTemp(temp: string): void {
+  try {
+    unlinkSync(temp);
+  } catch {
+    /* already gone */
+  }
+}
+
+function writeFailed(file: string, e: unknown): Xend2LibxlError {
+  const err = e as NodeJS.ErrnoException;
+  return new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${file}: ${err.code ?? err.message}`, { file, cause: e });
 }
 
 /** link(2), or on filesystems without hard links a check-then-copy (not race-free, but still never half-written). */
@@ -69,10 +108,23 @@ function linkNoReplace(temp: string, final: string): void {
 
 /** Remove temp files left by runs that were killed (their process no longer exists). */
 export function removeStaleTemps(dir: string): number {
+  return removeTemps(dir, (pid) => !isAlive(pid));
+}
+
+/**
+ * Remove this process's temp files written by the given threads: after a
+ * batch that stopped early, conversions finished or cut short on those threads
+ * may have left temps that no result names.
+ */
+export function removeThreadTemps(dir: string, threads: ReadonlySet<number>): number {
+  return removeTemps(dir, (pid, thread) => pid === process.pid && thread !== undefined && threads.has(thread));
+}
+
+function removeTemps(dir: string, unwanted: (pid: number, thread: number | undefined) => boolean): number {
   let removed = 0;
   for (const name of readdirSync(dir)) {
     const m = TEMP_PATTERN.exec(name);
-    if (!m || isAlive(Number(m[1]))) continue;
+    if (!m || !unwanted(Number(m[1]), m[3] === undefined ? undefined : Number(m[2]))) continue;
     try {
       unlinkSync(path.join(dir, name));
       removed++;

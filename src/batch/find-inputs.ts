@@ -2,9 +2,10 @@
  * Which files a batch converts. Directories are walked lazily (one directory
  * listing in memory at a time) so a tree of 100,000 configs costs no more
  * memory than one of ten. Order is deterministic: sorted names, depth first.
+ * The walk is synchronous: a thread-pool hop per directory (or a promise per
+ * input) costs more than listing a xend `<uuid>/` directory.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** xend's daemon settings share the extension but are not domain configs. */
@@ -15,22 +16,29 @@ export function isDomainConfigName(name: string): boolean {
 }
 
 /**
- * Yield every input file. A path given explicitly is yielded as is, whatever
- * its name and even when it does not exist (conversion then reports it as
+ * Every input file. A path given explicitly is yielded as is, whatever its
+ * name and even when it does not exist (conversion then reports it as
  * unreadable, the other inputs still go through).
  */
-export async function* findInputs(args: readonly string[], cwd: string): AsyncGenerator<string> {
+export function* inputPaths(args: readonly string[], cwd: string): Generator<string> {
   for (const arg of args) {
-    const abs = path.resolve(cwd, arg);
-    const st = await stat(abs).catch(() => undefined);
-    if (st?.isDirectory()) yield* walk(abs, arg);
+    let isDir = false;
+    try {
+      isDir = statSync(path.resolve(cwd, arg), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+      /* unreadable: conversion reports it */
+    }
+    if (isDir) yield* walk(path.resolve(cwd, arg), arg);
     else yield arg;
   }
 }
 
-async function* walk(abs: string, shown: string): AsyncGenerator<string> {
-  // One directory listing at a time; synchronous because a thread-pool hop per
-  // directory costs more than listing a xend <uuid>/ directory.
+/** {@link inputPaths} as an async iterable (callers that interleave other awaits). */
+export async function* findInputs(args: readonly string[], cwd: string): AsyncGenerator<string> {
+  yield* inputPaths(args, cwd);
+}
+
+function* walk(abs: string, shown: string): Generator<string> {
   const names: { name: string; dir: boolean }[] = [];
   for (const d of readdirSync(abs, { withFileTypes: true })) {
     let isDir = d.isDirectory();
@@ -44,9 +52,8 @@ async function* walk(abs: string, shown: string): AsyncGenerator<string> {
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const n of names) {
-    const childAbs = path.join(abs, n.name);
     const childShown = path.join(shown, n.name);
-    if (n.dir) yield* walk(childAbs, childShown);
+    if (n.dir) yield* walk(path.join(abs, n.name), childShown);
     else yield childShown;
   }
 }
@@ -54,7 +61,6 @@ async function* walk(abs: string, shown: string): AsyncGenerator<string> {
 /** Count the inputs without keeping them (for a progress total). */
 export async function countInputs(args: readonly string[], cwd: string): Promise<number> {
   let n = 0;
-  for await (const _ of findInputs(args, cwd)) n++;
+  for (const _ of inputPaths(args, cwd)) n++;
   return n;
 }
-

@@ -1,8 +1,9 @@
 /**
- * Batch conversion: stream the inputs, convert (on worker threads when the
- * batch is large), then — on the main thread, in input order — apply the
- * batch-wide rules (name clashes, duplicate uuids, --strict, --validate), write
- * each output atomically and hand the result to the report writers.
+ * Batch conversion: stream the inputs, convert them in chunks (on worker
+ * threads when the batch is large; each converting thread also writes its
+ * XML to a temp file in OUTDIR), then — on the main thread, in input order —
+ * apply the batch-wide rules and commit or discard each temp file
+ * (finisher.ts) before handing the result to the report writers.
  * Memory is bounded by the in-flight window, not by the number of inputs.
  */
 import { availableParallelism } from 'node:os';
@@ -10,13 +11,19 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { XendDefaults } from '../convert/api.js';
 import { Xend2LibxlError } from '../errors.js';
-import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
-import { findInputs } from './find-inputs.js';
-import { inlineConverter, workerConverter, type Converter } from './pool.js';
-import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from './types.js';
+import { removeStaleTemps, removeThreadTemps } from './atomic-write.js';
+import type { ConvertFileOptions } from './convert-file.js';
+import { inlineEngine, workerEngine, type ChunkDone, type Engine } from './engine.js';
+import { fail, Finisher } from './finisher.js';
+import { inputPaths } from './find-inputs.js';
+import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
 
 /** Below this many inputs, starting worker threads costs more than it saves. */
 export const WORKER_THRESHOLD = 64;
+/** Inputs per chunk: one message each way and one event-loop turn per chunk. */
+export const CHUNK = 16;
+/** Chunks per converting thread that may be dispatched and not yet finished (bounds memory and reorder waits). */
+const WINDOW_CHUNKS_PER_THREAD = 4;
 
 export interface BatchOptions {
   inputs: readonly string[];
@@ -25,7 +32,7 @@ export interface BatchOptions {
   outDir?: string;
   force?: boolean;
   strict?: boolean;
-  /** Converting threads (main + workers); undefined = one per core when the batch is large. 1 = main thread only. */
+  /** Converting threads; undefined = one per core when the batch is large. 1 = main thread only. */
   jobs?: number;
   xendDefaults?: XendDefaults;
   /** Schema check of one output; resolves to an error when invalid. */
@@ -34,6 +41,8 @@ export interface BatchOptions {
   onResult: (r: InputResult) => void;
   /** Called with the number of inputs finished so far and the worker count. */
   onProgress?: (done: number, threads: number) => void;
+  /** The compiled worker script (tests running from sources point at dist/). */
+  workerScript?: URL;
 }
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
@@ -41,51 +50,82 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const outDir = opts.outDir === undefined ? undefined : path.resolve(opts.cwd, opts.outDir);
   if (outDir) prepareOutDir(outDir);
 
-  const inputs = findInputs(opts.inputs, opts.cwd)[Symbol.asyncIterator]();
+  const inputs = inputPaths(opts.inputs, opts.cwd);
   // Look ahead just far enough to know whether the batch is large.
   const head: string[] = [];
-  let exhausted = false;
-  while (head.length < WORKER_THRESHOLD) {
-    const n = await inputs.next();
-    if (n.done) {
-      exhausted = true;
-      break;
-    }
-    head.push(n.value);
-  }
-  const converter = chooseConverter(opts, exhausted ? head.length : Infinity);
-  const finisher = new Finisher(opts, outDir);
-  const window: Promise<InputResult>[] = [];
-  const maxInFlight = converter.threads > 0 ? converter.threads * 16 : 4;
-  let done = 0;
-  const validate = opts.validate ? validator(opts.validate, Math.max(1, converter.threads)) : undefined;
-  const finishOne = async () => {
-    finisher.finish(await window.shift()!);
-    opts.onProgress?.(++done, converter.threads);
+  let ended = false;
+  const pull = (into: string[]) => {
+    const n = inputs.next();
+    if (n.done) ended = true;
+    else into.push(n.value);
+  };
+  while (!ended && head.length <= WORKER_THRESHOLD) pull(head);
+  const take = (count: number): string[] => {
+    const chunk = head.splice(0, count);
+    while (!ended && chunk.length < count) pull(chunk);
+    return chunk;
   };
 
+  // Results by sequence number until their turn comes; a promise while schema validation runs.
+  const arrived = new Map<number, Converted | Promise<Converted>>();
+  let wake: (() => void) | undefined;
+  const validate = opts.validate ? validator(opts.validate, opts.jobs ?? availableParallelism()) : undefined;
+  const onDone: ChunkDone = (first, results) => {
+    results.forEach((c, i) => {
+      const slot = validate ? validate(c) : c;
+      // If the batch stops on an error, validations still running must not become unhandled rejections.
+      if (slot instanceof Promise) slot.catch(() => undefined);
+      arrived.set(first + i, slot);
+    });
+    wake?.();
+  };
+  const engine = chooseEngine(opts, outDir, ended ? head.length : Infinity, onDone);
+  const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, onResult: opts.onResult });
+  const window = Math.max(1, engine.threads) * WINDOW_CHUNKS_PER_THREAD * CHUNK;
+  const onAbort = () => wake?.();
+  opts.signal?.addEventListener('abort', onAbort);
+
+  let dispatched = 0;
+  let finished = 0;
+  let failed = false;
+  const exhausted = () => ended && head.length === 0;
+  const canDispatch = () => !exhausted() && !opts.signal?.aborted && engine.hungry() && dispatched - finished < window;
   try {
-    const sources = async function* () {
-      yield* head;
-      if (!exhausted) for (let n = await inputs.next(); !n.done; n = await inputs.next()) yield n.value;
-    };
-    for await (const source of sources()) {
-      // Conversions on the main thread and the sync I/O never give the event loop a turn by
-      // themselves; without one, worker results and Ctrl-C would wait for the window to fill.
-      await new Promise<void>((go) => setImmediate(go));
-      if (opts.signal?.aborted) break;
-      const converted = converter.convert(source).catch((e: Error) => internalFailure(source, e));
-      const result = validate ? converted.then(validate) : converted;
-      // If the batch stops on an error, results still in flight must not become unhandled rejections.
-      result.catch(() => undefined);
-      window.push(result);
-      if (window.length >= maxInFlight) await finishOne();
+    for (;;) {
+      while (canDispatch()) {
+        const chunk = take(CHUNK);
+        if (chunk.length === 0) break;
+        engine.submit(dispatched, chunk);
+        dispatched += chunk.length;
+      }
+      for (let slot = arrived.get(finished); slot !== undefined; slot = arrived.get(finished)) {
+        arrived.delete(finished);
+        finisher.finish(slot instanceof Promise ? await slot : slot);
+        finished++;
+        opts.onProgress?.(finished, engine.threads);
+      }
+      if (finished === dispatched && (exhausted() || opts.signal?.aborted)) break;
+      // Wait only when neither a result nor room for another chunk is there.
+      if (!arrived.has(finished) && !canDispatch()) await new Promise<void>((go) => (wake = go));
     }
-    while (window.length) await finishOne();
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
-    await converter.close();
+    opts.signal?.removeEventListener('abort', onAbort);
+    await engine.close();
+    if (outDir) await cleanUp(outDir, engine, arrived, failed || Boolean(opts.signal?.aborted));
   }
   return finisher.summary(performance.now() - started, Boolean(opts.signal?.aborted));
+}
+
+/** After a batch that stopped early or lost a worker, no temp file of this run may stay behind. */
+async function cleanUp(outDir: string, engine: Engine, arrived: Map<number, Converted | Promise<Converted>>, stoppedEarly: boolean): Promise<void> {
+  for (const slot of arrived.values()) {
+    const c = slot instanceof Promise ? await slot.catch(() => undefined) : slot;
+    if (c) Finisher.abandon(c);
+  }
+  if ((stoppedEarly || engine.troubled) && engine.workerThreadIds.size > 0) removeThreadTemps(outDir, engine.workerThreadIds);
 }
 
 function prepareOutDir(outDir: string): void {
@@ -97,11 +137,11 @@ function prepareOutDir(outDir: string): void {
   }
 }
 
-function chooseConverter(opts: BatchOptions, size: number): Converter {
-  const convertOpts = { cwd: opts.cwd, xendDefaults: opts.xendDefaults };
+function chooseEngine(opts: BatchOptions, outDir: string | undefined, size: number, onDone: ChunkDone): Engine {
+  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, outDir, keepXml: opts.validate !== undefined };
   const threads = opts.jobs ?? (size > WORKER_THRESHOLD ? availableParallelism() : 1);
-  if (threads <= 1) return inlineConverter(convertOpts);
-  return workerConverter(convertOpts, threads) ?? inlineConverter(convertOpts);
+  if (threads <= 1) return inlineEngine(convertOpts, onDone);
+  return workerEngine(convertOpts, onDone, { workers: threads, script: opts.workerScript }) ?? inlineEngine(convertOpts, onDone);
 }
 
 /**
@@ -109,7 +149,7 @@ function chooseConverter(opts: BatchOptions, size: number): Converter {
  * conversion is done, at most `concurrency` at a time, so it overlaps with the
  * conversions still running.
  */
-function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (r: InputResult) => Promise<InputResult> {
+function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (c: Converted) => Promise<Converted> | Converted {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
@@ -118,91 +158,23 @@ function validator(check: NonNullable<BatchOptions['validate']>, concurrency: nu
     if (next) next();
     else running--;
   };
-  return async (r) => {
-    if (!r.ok || r.xml === undefined) return r;
-    await slot();
-    try {
-      const invalid = await check(r.xml, r.source).catch((e: Error): ReportedError => {
-        // A missing validator is the environment's problem, not this input's: stop the batch.
-        if (e instanceof Xend2LibxlError) throw e;
-        return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
-      });
-      if (invalid) fail(r, invalid);
-      return r;
-    } finally {
-      release();
-    }
+  return (c) => {
+    const r = c.result;
+    if (!r.ok || r.xml === undefined) return c;
+    const xml = r.xml;
+    return (async () => {
+      await slot();
+      try {
+        const invalid = await check(xml, r.source).catch((e: Error): ReportedError => {
+          // A missing validator is the environment's problem, not this input's: stop the batch.
+          if (e instanceof Xend2LibxlError) throw e;
+          return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
+        });
+        if (invalid) fail(r, invalid);
+        return c;
+      } finally {
+        release();
+      }
+    })();
   };
-}
-
-function internalFailure(source: string, e: Error): InputResult {
-  return { source, ok: false, warnings: [], error: { code: BATCH_CODES.INTERNAL, message: `conversion worker failed: ${e.message}` }, durationMs: 0 };
-}
-
-/** The batch-wide, order-dependent part; runs on the main thread in input order. */
-class Finisher {
-  private readonly names = new Map<string, string>();
-  private readonly uuids = new Map<string, string>();
-  private readonly counts = { inputs: 0, converted: 0, failed: 0, withWarnings: 0, warnings: 0, written: 0 };
-
-  constructor(
-    private readonly opts: BatchOptions,
-    private readonly outDir: string | undefined,
-  ) {}
-
-  finish(r: InputResult): void {
-    const d = r.domain;
-    if (r.ok && d?.uuid) {
-      const first = this.uuids.get(d.uuid);
-      if (first !== undefined) {
-        r.warnings.push({ code: BATCH_CODES.DUPLICATE_UUID, message: `uuid ${d.uuid} was already seen in ${first}; libvirt would let one definition replace the other` });
-      } else this.uuids.set(d.uuid, r.source);
-    }
-    if (r.ok && this.opts.strict && r.warnings.length > 0) {
-      fail(r, { code: BATCH_CODES.STRICT_WARNINGS, message: `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict`, hint: 'fix the warnings above or run without --strict' });
-    }
-    if (r.ok && this.outDir && d && r.xml !== undefined) this.write(r, d.name, r.xml);
-    if (this.outDir) delete r.xml;
-
-    const c = this.counts;
-    c.inputs++;
-    if (r.ok) c.converted++;
-    else c.failed++;
-    if (r.ok && r.warnings.length) c.withWarnings++;
-    c.warnings += r.warnings.length;
-    if (r.output) c.written++;
-    this.opts.onResult(r);
-  }
-
-  private write(r: InputResult, name: string, xml: string): void {
-    if (name === '.' || name === '..' || name.includes('/') || name.includes('\0') || Buffer.byteLength(name) > 250) {
-      return fail(r, { code: BATCH_CODES.OUTPUT_NAME_INVALID, message: `domain name '${name}' cannot be used as a file name` });
-    }
-    const first = this.names.get(name);
-    if (first !== undefined) {
-      return fail(r, {
-        code: BATCH_CODES.NAME_CLASH,
-        message: `domain name '${name}' was already converted from ${first}; ${name}.xml was not overwritten`,
-        hint: 'libvirt keys domains by name: rename one of them in its config',
-      });
-    }
-    this.names.set(name, r.source);
-    try {
-      writeFileAtomic(this.outDir!, `${name}.xml`, xml, Boolean(this.opts.force));
-      r.output = path.join(this.opts.outDir!, `${name}.xml`);
-    } catch (e) {
-      const err = e as Xend2LibxlError;
-      fail(r, { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message, hint: err.hint });
-    }
-  }
-
-  summary(durationMs: number, interrupted: boolean): BatchSummary {
-    return { ...this.counts, durationMs: Math.round(durationMs), interrupted };
-  }
-}
-
-function fail(r: InputResult, error: ReportedError): void {
-  r.ok = false;
-  r.error = error;
-  delete r.xml;
 }

@@ -1,4 +1,4 @@
-/** Worker thread body: convert the files the pool sends, one result message each. */
+/** Worker thread body: convert each chunk of files the pool sends, answer with one message per chunk. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertFile, type ConvertFileOptions } from './convert-file.js';
 
@@ -6,6 +6,6 @@ const opts = workerData as ConvertFileOptions;
 const port = parentPort;
 if (!port) throw new Error('batch worker must run in a worker thread');
 
-port.on('message', (msg: { id: number; source: string }) => {
-  void convertFile(msg.source, opts).then((result) => port.postMessage({ id: msg.id, result }));
+port.on('message', (msg: { first: number; sources: string[] }) => {
+  port.postMessage({ first: msg.first, results: msg.sources.map((s) => convertFile(s, opts)) });
 });

@@ -1,0 +1,109 @@
+/**
+ * The batch-wide, order-dependent part of a batch; runs on the main thread in
+ * input order: duplicate uuids, --strict, output name checks and clashes, then
+ * the commit of the temp file the converting thread wrote (link without
+ * replacing, or rename with --force) or its removal when the result is
+ * rejected. Only then does the caller see the result.
+ */
+import path from 'node:path';
+import type { Xend2LibxlError } from '../errors.js';
+import { commitTemp, discardTemp, writeFileAtomic } from './atomic-write.js';
+import { isUsableFileName } from './output-name.js';
+import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
+
+export interface FinisherOptions {
+  /** Absolute output directory; without it results keep their XML. */
+  outDir?: string;
+  /** The output directory as the user named it (used in reported paths). */
+  shownOutDir?: string;
+  force?: boolean;
+  strict?: boolean;
+  onResult: (r: InputResult) => void;
+}
+
+export class Finisher {
+  private readonly names = new Map<string, string>();
+  private readonly uuids = new Map<string, string>();
+  private readonly counts = { inputs: 0, converted: 0, failed: 0, withWarnings: 0, warnings: 0, written: 0 };
+
+  constructor(private readonly opts: FinisherOptions) {}
+
+  finish(c: Converted): void {
+    const r = c.result;
+    const d = r.domain;
+    if (r.ok && d?.uuid) {
+      const first = this.uuids.get(d.uuid);
+      if (first !== undefined) {
+        r.warnings.push({ code: BATCH_CODES.DUPLICATE_UUID, message: `uuid ${d.uuid} was already seen in ${first}; libvirt would let one definition replace the other` });
+      } else this.uuids.set(d.uuid, r.source);
+    }
+    if (r.ok && this.opts.strict && r.warnings.length > 0) {
+      fail(r, { code: BATCH_CODES.STRICT_WARNINGS, message: `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict`, hint: 'fix the warnings above or run without --strict' });
+    }
+    if (this.opts.outDir !== undefined) {
+      if (r.ok && d) this.write(c, d.name);
+      if (c.temp !== undefined) discardTemp(c.temp);
+      delete r.xml;
+    }
+
+    const n = this.counts;
+    n.inputs++;
+    if (r.ok) n.converted++;
+    else n.failed++;
+    if (r.ok && r.warnings.length) n.withWarnings++;
+    n.warnings += r.warnings.length;
+    if (r.output) n.written++;
+    this.opts.onResult(r);
+  }
+
+  /** Discard the output of a result that will never be finished (the batch stopped on an error). */
+  static abandon(c: Converted): void {
+    if (c.temp !== undefined) discardTemp(c.temp);
+  }
+
+  summary(durationMs: number, interrupted: boolean): BatchSummary {
+    return { ...this.counts, durationMs: Math.round(durationMs), interrupted };
+  }
+
+  private write(c: Converted, name: string): void {
+    const r = c.result;
+    if (!isUsableFileName(name)) {
+      return fail(r, { code: BATCH_CODES.OUTPUT_NAME_INVALID, message: `domain name '${name}' cannot be used as a file name` });
+    }
+    const first = this.names.get(name);
+    if (first !== undefined) {
+      return fail(r, {
+        code: BATCH_CODES.NAME_CLASH,
+        message: `domain name '${name}' was already converted from ${first}; ${name}.xml was not overwritten`,
+        hint: 'libvirt keys domains by name: rename one of them in its config',
+      });
+    }
+    this.names.set(name, r.source);
+    if (c.tempError) return fail(r, c.tempError);
+    const dir = this.opts.outDir!;
+    const file = `${name}.xml`;
+    const force = Boolean(this.opts.force);
+    try {
+      if (c.temp !== undefined) {
+        const temp = c.temp;
+        c.temp = undefined; // commitTemp consumes it, whatever happens
+        commitTemp(temp, dir, file, force);
+      } else if (r.xml !== undefined) {
+        // Converted by something that did not write a temp file: write it here.
+        writeFileAtomic(dir, file, r.xml, force);
+      } else {
+        return fail(r, { code: BATCH_CODES.INTERNAL, message: 'the converted XML was lost before it could be written', hint: 'this is a bug; please report it' });
+      }
+      r.output = path.join(this.opts.shownOutDir ?? dir, file);
+    } catch (e) {
+      const err = e as Xend2LibxlError;
+      fail(r, { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message, hint: err.hint });
+    }
+  }
+}
+
+export function fail(r: InputResult, error: ReportedError): void {
+  r.ok = false;
+  r.error = error;
+  delete r.xml;
+}
