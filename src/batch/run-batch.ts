@@ -66,16 +66,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     return chunk;
   };
 
-  // Results by sequence number until their turn comes; a promise while schema validation runs.
-  const arrived = new Map<number, Converted | Promise<Converted>>();
+  // Results by sequence number until their turn comes, with their schema check while it runs.
+  const arrived = new Map<number, Arrived>();
   let wake: (() => void) | undefined;
   const validate = opts.validate ? validator(opts.validate, opts.jobs ?? availableParallelism()) : undefined;
   const onDone: ChunkDone = (first, results) => {
     results.forEach((c, i) => {
-      const slot = validate ? validate(c) : c;
-      // If the batch stops on an error, validations still running must not become unhandled rejections.
-      if (slot instanceof Promise) slot.catch(() => undefined);
-      arrived.set(first + i, slot);
+      const check = validate?.(c);
+      // If the batch stops on an error, checks still running must not become unhandled rejections.
+      check?.catch(() => undefined);
+      arrived.set(first + i, { c, check });
     });
     wake?.();
   };
@@ -98,9 +98,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
         engine.submit(dispatched, chunk);
         dispatched += chunk.length;
       }
-      for (let slot = arrived.get(finished); slot !== undefined; slot = arrived.get(finished)) {
+      for (let next = arrived.get(finished); next !== undefined; next = arrived.get(finished)) {
+        if (next.check) await next.check;
         arrived.delete(finished);
-        finisher.finish(slot instanceof Promise ? await slot : slot);
+        finisher.finish(next.c);
         finished++;
         opts.onProgress?.(finished, engine.threads);
       }
@@ -119,12 +120,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   return finisher.summary(performance.now() - started, Boolean(opts.signal?.aborted));
 }
 
+interface Arrived {
+  c: Converted;
+  /** Schema validation still running; it marks `c` failed when the XML is invalid. */
+  check?: Promise<void>;
+}
+
 /** After a batch that stopped early or lost a worker, no temp file of this run may stay behind. */
-async function cleanUp(outDir: string, engine: Engine, arrived: Map<number, Converted | Promise<Converted>>, stoppedEarly: boolean): Promise<void> {
-  for (const slot of arrived.values()) {
-    const c = slot instanceof Promise ? await slot.catch(() => undefined) : slot;
-    if (c) Finisher.abandon(c);
-  }
+async function cleanUp(outDir: string, engine: Engine, arrived: Map<number, Arrived>, stoppedEarly: boolean): Promise<void> {
+  await Promise.all([...arrived.values()].map((a) => a.check?.catch(() => undefined)));
+  for (const a of arrived.values()) Finisher.abandon(a.c);
   if ((stoppedEarly || engine.troubled) && engine.workerThreadIds.size > 0) removeThreadTemps(outDir, engine.workerThreadIds);
 }
 
@@ -149,7 +154,7 @@ function chooseEngine(opts: BatchOptions, outDir: string | undefined, size: numb
  * conversion is done, at most `concurrency` at a time, so it overlaps with the
  * conversions still running.
  */
-function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (c: Converted) => Promise<Converted> | Converted {
+function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (c: Converted) => Promise<void> | undefined {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
@@ -160,7 +165,7 @@ function validator(check: NonNullable<BatchOptions['validate']>, concurrency: nu
   };
   return (c) => {
     const r = c.result;
-    if (!r.ok || r.xml === undefined) return c;
+    if (!r.ok || r.xml === undefined) return undefined;
     const xml = r.xml;
     return (async () => {
       await slot();
@@ -171,7 +176,6 @@ function validator(check: NonNullable<BatchOptions['validate']>, concurrency: nu
           return { code: BATCH_CODES.SCHEMA_INVALID, message: `schema validation could not run: ${e.message}` };
         });
         if (invalid) fail(r, invalid);
-        return c;
       } finally {
         release();
       }
