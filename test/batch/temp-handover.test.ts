@@ -1,0 +1,156 @@
+/**
+ * The converting thread writes each XML to a temp file in OUTDIR; the main
+ * thread commits it (link, or rename with --force) or discards it. Every test
+ * runs on the main thread and on worker threads (the compiled worker from
+ * dist/, built by `npx tsc -p .` / npm test) and checks that no temp file and
+ * nothing half-written is ever left behind.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isTempName } from '../../src/batch/atomic-write.js';
+import { Xend2LibxlError } from '../../src/errors.js';
+import { runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
+import type { InputResult } from '../../src/batch/types.js';
+import { repoRoot } from '../helpers/run-cli.js';
+import { configOf, manyDomainsText, tempDir, UUIDS } from './fixture-paths.js';
+
+const distWorker = path.join(repoRoot, 'dist/batch/worker.js');
+const crashingWorker = path.join(repoRoot, 'test/batch/crashing-worker.mjs');
+const haveDist = existsSync(distWorker);
+if (!haveDist) console.warn(`temp-handover: ${distWorker} missing (run \`npx tsc -p .\`): worker-thread variants are skipped`);
+
+const engines = [
+  { label: 'main thread', extra: { jobs: 1 } as Partial<BatchOptions>, skip: false },
+  { label: 'worker threads', extra: { jobs: 2, workerScript: pathToFileURL(distWorker) } as Partial<BatchOptions>, skip: !haveDist },
+];
+
+async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
+  const results: InputResult[] = [];
+  const summary = await runBatch({ cwd: repoRoot, onResult: (r) => results.push(r), ...opts });
+  return { results, summary };
+}
+
+const temps = (dir: string) => readdirSync(dir).filter(isTempName);
+
+describe.each(engines)('temp-file handover ($label)', ({ extra, skip }) => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+  const out = () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    return t.dir;
+  };
+
+  it.skipIf(skip)('a result rejected by --strict leaves neither its file nor a temp file', async () => {
+    const dir = out();
+    const { results } = await run({ ...extra, inputs: [configOf(UUIDS.win2k8), configOf(UUIDS.web01)], outDir: dir, strict: true });
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['STRICT_WARNINGS', 'ok']);
+    expect(readdirSync(dir)).toEqual(['web01.xml']);
+  });
+
+  it.skipIf(skip)('a name clash keeps the first file and removes the second temp file', async () => {
+    const dir = out();
+    const { results, summary } = await run({ ...extra, inputs: [configOf(UUIDS.test01a), configOf(UUIDS.test01b)], outDir: dir });
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['ok', 'OUTPUT_NAME_CLASH']);
+    expect(readdirSync(dir)).toEqual(['test01.xml']);
+    expect(readFileSync(path.join(dir, 'test01.xml'), 'utf8')).toContain(UUIDS.test01a);
+    expect(summary).toMatchObject({ written: 1, failed: 1 });
+  });
+
+  it.skipIf(skip)('an existing file survives without --force and is replaced with it', async () => {
+    const dir = out();
+    writeFileSync(path.join(dir, 'web01.xml'), 'hand-edited');
+    const first = await run({ ...extra, inputs: [configOf(UUIDS.web01)], outDir: dir });
+    expect(first.results[0]).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
+    expect(readFileSync(path.join(dir, 'web01.xml'), 'utf8')).toBe('hand-edited');
+    expect(temps(dir)).toEqual([]);
+    const second = await run({ ...extra, inputs: [configOf(UUIDS.web01)], outDir: dir, force: true });
+    expect(second.results[0]).toMatchObject({ ok: true, output: path.join(dir, 'web01.xml') });
+    expect(readFileSync(path.join(dir, 'web01.xml'), 'utf8')).toMatch(/^<domain[\s\S]*<\/domain>\s*$/);
+    expect(readdirSync(dir)).toEqual(['web01.xml']);
+  });
+
+  it.skipIf(skip)('a schema rejection removes the temp file; a passing check writes the file', async () => {
+    const dir = out();
+    const seen: string[] = [];
+    const { results } = await run({
+      ...extra,
+      inputs: [configOf(UUIDS.web01), configOf(UUIDS.db01)],
+      outDir: dir,
+      validate: async (xml, source) => {
+        seen.push(xml.includes('<domain') ? source : 'no xml');
+        return source.includes(UUIDS.web01) ? { code: 'SCHEMA_INVALID', message: 'Element domain failed to validate' } : undefined;
+      },
+    });
+    expect(seen.sort()).toEqual([configOf(UUIDS.db01), configOf(UUIDS.web01)].sort());
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['SCHEMA_INVALID', 'ok']);
+    expect(readdirSync(dir)).toEqual(['db01.xml']);
+    expect(results.every((r) => r.xml === undefined)).toBe(true);
+  });
+
+  it.skipIf(skip)('a validator that cannot run stops the batch with every temp file removed', async () => {
+    const dir = out();
+    const inputs = Array.from({ length: 6 }, () => [configOf(UUIDS.web01), configOf(UUIDS.db01)]).flat();
+    const missing = new Xend2LibxlError('VALIDATOR_MISSING', 'no xmllint on PATH');
+    await expect(run({ ...extra, inputs, outDir: dir, validate: async () => Promise.reject(missing) })).rejects.toMatchObject({ code: 'VALIDATOR_MISSING' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.skipIf(skip)('without an output directory the XML stays in the result and nothing is written', async () => {
+    const { results } = await run({ ...extra, inputs: [configOf(UUIDS.db01), configOf(UUIDS.web01)] });
+    expect(results.map((r) => r.xml?.includes('<name>') && r.output === undefined)).toEqual([true, true]);
+    expect(results[0].xml).toContain('<name>db01</name>');
+  });
+
+  it.skipIf(skip)('an abort mid-run commits what is in flight and leaves no temp file', async () => {
+    const dir = out();
+    const inDir = path.join(dir, 'in');
+    mkdirSync(inDir);
+    for (let i = 0; i < 300; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+    const outDir = path.join(dir, 'out');
+    const abort = new AbortController();
+    let seen = 0;
+    const summary = await runBatch({
+      ...extra,
+      inputs: ['in'],
+      cwd: dir,
+      outDir,
+      signal: abort.signal,
+      onResult: () => {
+        if (++seen === 20) abort.abort();
+      },
+    });
+    expect(summary.interrupted).toBe(true);
+    expect(summary.inputs).toBeLessThan(300);
+    const names = readdirSync(outDir);
+    expect(names.filter(isTempName)).toEqual([]);
+    expect(names.length).toBe(summary.written);
+    for (const n of names) expect(readFileSync(path.join(outDir, n), 'utf8').trimEnd()).toMatch(/<\/domain>$/);
+  });
+});
+
+describe('a conversion worker that dies', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it.skipIf(!haveDist)('costs only its own inputs; the main thread takes over and its temp files are removed', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const inDir = path.join(t.dir, 'in');
+    mkdirSync(inDir);
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+    const results: InputResult[] = [];
+    const summary = await runBatch({ inputs: ['in'], cwd: t.dir, outDir: path.join(t.dir, 'out'), jobs: 2, workerScript: pathToFileURL(crashingWorker), onResult: (r) => results.push(r) });
+    const lost = results.filter((r) => !r.ok);
+    // Each of the two workers wrote one temp file for its first chunk, then died.
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((r) => r.error?.code === 'INTERNAL' && /conversion worker/.test(r.error.message))).toBe(true);
+    expect(summary.converted + lost.length).toBe(100);
+    expect(summary.converted).toBeGreaterThan(0);
+    const names = readdirSync(path.join(t.dir, 'out'));
+    expect(names.filter(isTempName)).toEqual([]);
+    expect(names.length).toBe(summary.written);
+  });
+});
