@@ -27,9 +27,9 @@ beforeAll(() => {
 afterAll(() => root.cleanup());
 
 /** Start a batch, wait until it has written `atLeast` files, then send `signal`. */
-function startAndSignal(out: string, signal: NodeJS.Signals, atLeast: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function startAndSignal(out: string, signal: NodeJS.Signals, atLeast: number, jobs = 2): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, 'convert', 'domains', '-o', out, '--jobs', '2'], { cwd: root.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, 'convert', 'domains', '-o', out, '--jobs', String(jobs)], { cwd: root.dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const timer = setInterval(() => {
@@ -84,15 +84,22 @@ describe('interrupted batch', () => {
     expect(final.incomplete).toEqual([]);
   });
 
-  it('SIGINT stops taking inputs, finishes what is in flight and exits 130 without temp files', async () => {
-    const out = path.join(root.dir, 'out-int');
-    const r = await startAndSignal(out, 'SIGINT', 50);
+  it.each([
+    ['worker threads', 2],
+    ['the main thread', 1],
+  ])('SIGINT (conversions on %s) stops taking inputs, commits what is in flight and exits 130 without temp files', async (_label, jobs) => {
+    const out = path.join(root.dir, `out-int-${jobs}`);
+    const r = await startAndSignal(out, 'SIGINT', 50, jobs);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted');
     const after = classify(out);
     expect(after.temps).toEqual([]);
+    expect(after.other).toEqual([]);
     expect(after.incomplete).toEqual([]);
+    expect(after.xml.length).toBeGreaterThanOrEqual(50);
     expect(after.xml.length).toBeLessThan(COUNT);
+    // The summary line counts exactly the files that are there.
+    expect(r.stderr).toContain(`wrote ${after.xml.length} files`);
   });
 
   it('worker threads produce exactly what the main thread produces', async () => {
