@@ -2,7 +2,7 @@
 /**
  * Batch conversion throughput against the I/O floor, in one run on this machine.
  *
- *   node bench/batch.js [COUNT]        (default 10000; needs `npx tsc -p .` first)
+ *   node bench/batch.js [COUNT] [ROUNDS]   (defaults 10000 and 3; needs `npx tsc -p .` first)
  *
  * 1. Generate COUNT realistic config.sxp files in xend's layout
  *    (<tmp>/domains/<uuid>/config.sxp) from our fixtures, each with a fresh
@@ -11,8 +11,13 @@
  *    sized output with plain Node fs.
  *    (b) `xend2libxl convert <tree> -o <out> --quiet` as a child process
  *    (default jobs, i.e. worker threads on every core), and again with --jobs 1.
- * 3. Print wall times, the ratio (b)/(a) (target ≤ 3×), files/s and peak RSS
- *    (target ≤ 200 MB).
+ * 3. Print wall times, the ratio (b)/(a) (target ≤ 3×), files/s, user+sys CPU
+ *    seconds and peak RSS (target ≤ 200 MB).
+ *
+ * File creation on a shared VM is slow and noisy (other work on the machine
+ * can triple it for seconds at a time), so ROUNDS rounds interleave the floor
+ * and every variant, and the report gives medians, ranges, and the ratio per
+ * round (each convert run against the floor measured next to it).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin/xend2libxl.js');
 const COUNT = Number(process.argv[2] ?? 10_000);
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 3));
 const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 200;
 
@@ -75,6 +81,7 @@ function generate(root, count) {
 function ioFloor(root, out) {
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let n = 0;
   const walk = (dir) => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
@@ -87,13 +94,15 @@ function ioFloor(root, out) {
     }
   };
   walk(root);
-  return { ms: performance.now() - t0, files: n };
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, files: n, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** (b) The real CLI as a child process; peak RSS reported by the child itself (covers worker threads). */
 function convert(root, out, extra) {
   const probe =
-    "process.on('exit',()=>require('fs').writeSync(2,'\\nBENCH_MAXRSS_KB '+process.resourceUsage().maxRSS+'\\n'));" +
+    "process.on('exit',()=>{const u=process.resourceUsage();require('fs').writeSync(2,'\\nBENCH_MAXRSS_KB '+u.maxRSS+' CPU_US '+(u.userCPUTime+u.systemCPUTime)+'\\n')});" +
     `process.argv.splice(1,0,'xend2libxl');import(${JSON.stringify(bin)});`;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -103,14 +112,21 @@ function convert(root, out, extra) {
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - t0;
-      const rss = Number(/BENCH_MAXRSS_KB (\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-      const diagnostics = stderr.replace(/\n?BENCH_MAXRSS_KB \d+\n/, '').trim();
-      resolve({ ms, code, rssMb: rss, diagnostics });
+      const probe = /BENCH_MAXRSS_KB (\d+) CPU_US (\d+)/.exec(stderr);
+      const rss = Number(probe?.[1] ?? NaN) / 1024;
+      const cpuS = Number(probe?.[2] ?? NaN) / 1e6;
+      const diagnostics = stderr.replace(/\n?BENCH_MAXRSS_KB \d+ CPU_US \d+\n/, '').trim();
+      resolve({ ms, code, rssMb: rss, cpuS, diagnostics });
     });
   });
 }
 
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const range = (ms) => `[${(Math.min(...ms) / 1000).toFixed(2)}–${(Math.max(...ms) / 1000).toFixed(2)}]`;
 const rate = (files, ms) => `${Math.round(files / (ms / 1000))} files/s`;
 
 const work = mkdtempSync(path.join(tmpdir(), 'xend2libxl-bench-'));
@@ -120,25 +136,43 @@ try {
   console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine slows every variant)`);
   console.log(`generated ${COUNT} config.sxp files (${(g.bytes / 1048576).toFixed(1)} MiB) from ${g.templates} templates in ${root}`);
 
-  const floor = ioFloor(root, path.join(work, 'floor'));
-  console.log(`(a) I/O floor (read + write same size, plain fs): ${fmt(floor.ms)}  ${rate(floor.files, floor.ms)}`);
-
   const runs = [
     ['default (worker threads)', []],
     ['--jobs 1 (main thread)', ['--jobs', '1']],
   ];
+  const floors = [];
+  const byRun = runs.map(() => []);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const floorDir = path.join(work, 'floor');
+    const floor = ioFloor(root, floorDir);
+    rmSync(floorDir, { recursive: true, force: true });
+    floors.push(floor);
+    console.log(`round ${round}: (a) I/O floor ${fmt(floor.ms)} (${floor.cpuS.toFixed(2)} s CPU)`);
+    for (const [i, [label, extra]] of runs.entries()) {
+      const out = path.join(work, 'out');
+      const r = await convert(root, out, extra);
+      const written = readdirSync(out).filter((n) => n.endsWith('.xml')).length;
+      rmSync(out, { recursive: true, force: true });
+      byRun[i].push({ ...r, ratio: r.ms / floor.ms });
+      console.log(`round ${round}: (b) ${label}: ${fmt(r.ms)}  ratio ${(r.ms / floor.ms).toFixed(2)}×  ${r.cpuS.toFixed(2)} s CPU  peak RSS ${r.rssMb.toFixed(0)} MB  exit ${r.code}, ${written}/${COUNT} written`);
+      if (r.code !== 0 || written !== COUNT) console.log(`    diagnostics: ${r.diagnostics.split('\n').slice(0, 5).join('\n    ')}`);
+    }
+  }
+
+  const floorMs = median(floors.map((f) => f.ms));
+  console.log(`\nmedians of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (range in brackets):`);
+  console.log(`(a) I/O floor (read + write same size, plain fs): ${fmt(floorMs)} ${range(floors.map((f) => f.ms))}  ${rate(COUNT, floorMs)}  CPU ${median(floors.map((f) => f.cpuS)).toFixed(2)} s`);
   let worst = 0;
-  for (const [label, extra] of runs) {
-    const out = path.join(work, `out-${extra.join('') || 'default'}`);
-    const r = await convert(root, out, extra);
-    const written = readdirSync(out).filter((n) => n.endsWith('.xml')).length;
-    const ratio = r.ms / floor.ms;
+  for (const [i, [label]] of runs.entries()) {
+    const rs = byRun[i];
+    const ms = median(rs.map((r) => r.ms));
+    const ratio = ms / floorMs;
     if (label.startsWith('default')) worst = ratio;
     console.log(
-      `(b) xend2libxl convert, ${label}: ${fmt(r.ms)}  ${rate(COUNT, r.ms)}  ratio ${ratio.toFixed(2)}× (target ≤ ${RATIO_TARGET}×)  ` +
-        `peak RSS ${r.rssMb.toFixed(0)} MB (target ≤ ${RSS_TARGET_MB} MB)  exit ${r.code}, ${written}/${COUNT} written`,
+      `(b) xend2libxl convert, ${label}: ${fmt(ms)} ${range(rs.map((r) => r.ms))}  ${rate(COUNT, ms)}  ratio ${ratio.toFixed(2)}× ` +
+        `(per round ${Math.min(...rs.map((r) => r.ratio)).toFixed(2)}–${Math.max(...rs.map((r) => r.ratio)).toFixed(2)}×; target ≤ ${RATIO_TARGET}×)  ` +
+        `CPU ${median(rs.map((r) => r.cpuS)).toFixed(2)} s user+sys  peak RSS ${Math.max(...rs.map((r) => r.rssMb)).toFixed(0)} MB (target ≤ ${RSS_TARGET_MB} MB)`,
     );
-    if (r.code !== 0) console.log(`    diagnostics: ${r.diagnostics.split('\n').slice(0, 5).join('\n    ')}`);
   }
   console.log(worst <= RATIO_TARGET ? 'ratio target met' : 'ratio target NOT met');
 } finally {
