@@ -103,6 +103,8 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
 }
 
 function printDiagnostics(ctx: CliContext, r: InputResult, quiet: boolean): void {
+  // Most inputs of a large batch have nothing to print under --quiet: skip formatting their warnings.
+  if (quiet && !r.error) return;
   const lines = diagnosticLines(r);
   // --quiet keeps errors: a CI log must always say why it failed.
   const shown = quiet ? lines.filter((l) => !/: warning\[/.test(l)) : lines;
