@@ -8,8 +8,8 @@
  *   items    := Scalar* (list Scalar*)*   (Scalar = Atom | SingleQuoted | DoubleQuoted)
  *
  * `items` is `(list | Scalar)*` spelled so that a run of atoms — most lists are
- * `(key value)` — is one MANY loop with no alternative to choose per item:
- * Chevrotain's OR was a third of the parser's time (bench/convert-stages.js).
+ * `(key value)` — is one MANY loop with no alternative to choose per item
+ * (Chevrotain's OR, taken once per item, was among the parser's largest costs).
  * Items are pushed on `this.stack` (see there), so the loop bodies
  * are built once and need no closure over per-call locals. Actions test
  * RECORDING_PHASE directly instead of wrapping each in ACTION(() => …): same
@@ -35,9 +35,9 @@ export class SxpParser extends EmbeddedActionsParser {
   private ctx!: DecodeContext;
   /**
    * Items of every list being read, innermost last, with the document's forms
-   * at the bottom: `stack[0..top)`. A list takes its own items as one slice of
-   * exactly the right size when it closes; a fresh array per list grown by
-   * push reserved 17 slots for the typical two-item `(key value)`.
+   * at the bottom: `stack[0..top)`. A list takes its own items as one array of
+   * exactly the right size when it closes (takeItems); a fresh array per list
+   * grown by push reserved 17 slots for the typical two-item `(key value)`.
    */
   private stack: SxpNode[] = [];
   private top = 0;
