@@ -21,6 +21,8 @@ export interface ConvertFileOptions {
   outDir?: string;
   /** Keep the XML in the result even when it went to a temp file (schema validation reads it). */
   keepXml?: boolean;
+  /** --strict: a result with warnings will be rejected whatever else happens, so it gets no temp file. */
+  strict?: boolean;
 }
 
 export function convertFile(source: string, opts: ConvertFileOptions): Converted {
@@ -28,15 +30,17 @@ export function convertFile(source: string, opts: ConvertFileOptions): Converted
   const result = convertToResult(source, opts);
   const converted: Converted = { result };
   const name = result.domain?.name;
-  if (opts.outDir !== undefined && result.ok && result.xml !== undefined && name !== undefined && isUsableFileName(name)) {
+  const rejected = opts.strict === true && result.warnings.length > 0;
+  if (opts.outDir !== undefined && result.ok && !rejected && result.xml !== undefined && name !== undefined && isUsableFileName(name)) {
     try {
       converted.temp = writeTemp(opts.outDir, result.xml);
     } catch (e) {
       const err = e as Xend2LibxlError;
       converted.tempError = { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message };
     }
-    if (!opts.keepXml) delete result.xml;
   }
+  // Whatever is not in a temp file will not be written: no need to carry it back to the main thread.
+  if (opts.outDir !== undefined && !opts.keepXml) delete result.xml;
   result.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
   return converted;
 }

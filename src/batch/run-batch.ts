@@ -143,7 +143,7 @@ function prepareOutDir(outDir: string): void {
 }
 
 function chooseEngine(opts: BatchOptions, outDir: string | undefined, size: number, onDone: ChunkDone): Engine {
-  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, outDir, keepXml: opts.validate !== undefined };
+  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, outDir, keepXml: opts.validate !== undefined, strict: opts.strict };
   const threads = opts.jobs ?? (size > WORKER_THRESHOLD ? availableParallelism() : 1);
   if (threads <= 1) return inlineEngine(convertOpts, onDone);
   return workerEngine(convertOpts, onDone, { workers: threads, script: opts.workerScript }) ?? inlineEngine(convertOpts, onDone);
