@@ -68,7 +68,7 @@ const models = inputs.map((i) => convertSxpText(i.bytes, { file: i.file, xendDef
 
 let sink = 0;
 
-/** µs per file for `fn(input, index)` over `count` files, cycling through the inputs. */
+/** µs per file for `fn(i)` (i = index into the inputs) over `count` files, cycling through the inputs. */
 function timeEach(count, fn) {
   const start = performance.now();
   for (let n = 0; n < count; n++) sink += fn(n % inputs.length);
