@@ -10,7 +10,10 @@
  *              (it exits only after reconciling both hosts)
  *   destroy    SIGINT to `xend2libxl migrate --cancel-strategy destroy-destination` → exit
  *
- * Each round: slowed migration (--bandwidth 1, dirtying 32 MiB guest), cancel after 2 s.
+ * Each round: slowed migration (--bandwidth 1, dirtying 32 MiB guest), cancel after 2–3 s:
+ * the moment is drawn afresh for every run, because a periodic reaper (this sandbox's
+ * PID 1 reaps orphans once a second) would otherwise lock each row to its own phase
+ * of that clock and bias the rows against each other by hundreds of milliseconds.
  * Prints medians, the ratio to the baseline and the 2 s target, and for our rows the
  * share that is ours: total minus libvirt's rollback (start of the domjobabort/destroy
  * call to the end of `virsh migrate`, read from our --log-file).
@@ -38,6 +41,8 @@ const rigScript = path.join(repo, 'test/rig/libvirt-rig.sh');
 const ROUNDS = Number(process.argv[2] ?? 5);
 const TARGET_MS = 2000;
 const CANCEL_AFTER_MS = 2000;
+const CANCEL_JITTER_MS = 1000;
+const cancelAfter = () => CANCEL_AFTER_MS + Math.random() * CANCEL_JITTER_MS;
 const env = { ...process.env, LC_ALL: 'C' };
 
 const run = (cmd, args, timeout = 60_000) =>
@@ -67,7 +72,7 @@ async function waitClean(h1, h2, name) {
 
 async function baseline(h1, h2tcp, h2, name) {
   const mig = run('virsh', ['-c', h1, 'migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--bandwidth', '1', '--', name, h2tcp], 120_000);
-  await sleep(CANCEL_AFTER_MS);
+  await sleep(cancelAfter());
   const t0 = performance.now();
   await virsh(h1, 'domjobabort', '--', name);
   await waitClean(h1, h2, name);
@@ -95,7 +100,7 @@ function ours(h1, h2tcp, name, strategy, program = bin) {
       t0 = performance.now();
       sentAt = Date.now();
       child.kill('SIGINT');
-    }, CANCEL_AFTER_MS);
+    }, cancelAfter());
     child.on('close', (code) => {
       if (code !== 130) return reject(new Error(`${strategy}: exit ${code}\n${err}`));
       const ms = performance.now() - t0;
