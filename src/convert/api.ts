@@ -66,10 +66,16 @@ export function convertSxpDocument(doc: SxpDocument, opts: ConvertOptions = {}):
 
 /** Warnings in file order, so they read top to bottom like the config (stable for equal positions). */
 function bySourcePosition(ws: Diagnostic[]): Diagnostic[] {
+  // Most files have no warning or already emit them in order: no sort, no copies.
+  if (ws.every((w, i) => i === 0 || compare(ws[i - 1], w) <= 0)) return ws;
   return ws
     .map((w, i) => ({ w, i }))
-    .sort((a, b) => (a.w.line ?? 0) - (b.w.line ?? 0) || (a.w.column ?? 0) - (b.w.column ?? 0) || a.i - b.i)
+    .sort((a, b) => compare(a.w, b.w) || a.i - b.i)
     .map(({ w }) => w);
+}
+
+function compare(a: Diagnostic, b: Diagnostic): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
 /** Convert an already-built model (xm/xl importers, tests): validation + XML. */
