@@ -39,9 +39,11 @@ export function inlineEngine(opts: ConvertFileOptions, onDone: ChunkDone): Engin
   let mod: typeof import('./convert-file.js') | undefined;
   const queue: { first: number; sources: string[] }[] = [];
   let scheduled = false;
+  let closed = false;
   const runOne = async () => {
     mod ??= await import('./convert-file.js');
-    const chunk = queue.shift();
+    // After close nothing may convert (and write temp files) any more.
+    const chunk = closed ? undefined : queue.shift();
     if (chunk) onDone(chunk.first, chunk.sources.map((s) => mod!.convertFile(s, opts)));
     scheduled = queue.length > 0;
     if (scheduled) setImmediate(runOne);
@@ -58,7 +60,10 @@ export function inlineEngine(opts: ConvertFileOptions, onDone: ChunkDone): Engin
         setImmediate(runOne);
       }
     },
-    close: async () => {},
+    close: async () => {
+      closed = true;
+      queue.length = 0;
+    },
   };
 }
 
@@ -149,6 +154,7 @@ export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: Wor
     },
     async close() {
       closing = true;
+      await inline.close();
       await Promise.all(pool.map((pw) => pw.worker.terminate()));
     },
   };

@@ -92,9 +92,12 @@ describe.each(engines)('temp-file handover ($label)', ({ extra, skip }) => {
 
   it.skipIf(skip)('a validator that cannot run stops the batch with every temp file removed', async () => {
     const dir = out();
-    const inputs = Array.from({ length: 6 }, () => [configOf(UUIDS.web01), configOf(UUIDS.db01)]).flat();
+    // Enough inputs for several chunks: none queued at the moment of the failure may write afterwards.
+    const inputs = Array.from({ length: 40 }, () => [configOf(UUIDS.web01), configOf(UUIDS.db01)]).flat();
     const missing = new Xend2LibxlError('VALIDATOR_MISSING', 'no xmllint on PATH');
     await expect(run({ ...extra, inputs, outDir: dir, validate: async () => Promise.reject(missing) })).rejects.toMatchObject({ code: 'VALIDATOR_MISSING' });
+    expect(readdirSync(dir)).toEqual([]);
+    await new Promise((go) => setTimeout(go, 50));
     expect(readdirSync(dir)).toEqual([]);
   });
 
