@@ -22,10 +22,11 @@
  * build (e.g. `git archive` of the previous commit, built) to every round, so a change
  * is judged before/after under the same load rather than across runs.
  *
- * Also printed: how long this machine leaves an orphaned zombie unreaped. libvirt's
- * destroy polls kill(pid, 0) until QEMU's process is gone, and a zombie still counts,
- * so a slow-reaping PID 1 (some sandboxes; systemd reaps at once) adds its delay to
- * every measured row here, the baseline included.
+ * Also printed: how long this machine's PID 1 leaves an orphaned zombie unreaped. libvirt's
+ * destroy polls kill(pid, 0) until QEMU's process is gone, and a zombie still counts.
+ * The rig runs each libvirtd under its own subreaper (test/rig/reaper/reaper.c), which
+ * reaps QEMU at once as systemd does on a real host, so that delay is not in the rows;
+ * before the reaper it added 1–2 s to every row, the baseline included.
  *
  *   npx tsc -p . && node bench/cancel.js [ROUNDS]     (default 5; root; starts the rig if needed)
  */
@@ -191,5 +192,8 @@ for (const [k, v] of Object.entries(times)) {
 console.log('  (ours includes node start-up-free signal handling, the libvirt rollback, and our own two-host reconciliation before exit)');
 const reaped = reaps.filter((x) => x !== null);
 if (reaped.length) {
-  console.log(`  this machine reaps an orphaned zombie after ${median(reaped).toFixed(0)} ms (median of ${reaped.length}); libvirt's destroy of QEMU waits for it, so every row above includes it (systemd hosts: ~0 ms)`);
+  console.log(
+    `  this machine's PID 1 reaps an orphaned zombie after ${median(reaped).toFixed(0)} ms (median of ${reaped.length}); ` +
+      "the rig's libvirtd runs under its own reaper (test/rig/reaper), so QEMU is reaped at once as under systemd and the rows above do not include it",
+  );
 }

@@ -24,6 +24,7 @@ set -uo pipefail
 RIG_DIR=$(realpath -m "${XEND2LIBXL_RIG_DIR:-/tmp/xend2libxl-rig}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 GUEST_KERNEL=$RIG_DIR/tinyguest.elf
+REAPER=$RIG_DIR/reaper
 HOSTS="1 2"
 PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils"
 VIRSH="timeout 60 virsh -q"   # virsh can hang; never call it without a timeout
@@ -76,6 +77,7 @@ do_install() {
   getent passwd libvirt-qemu >/dev/null ||
     useradd --system -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu || die "useradd libvirt-qemu failed"
   build_guest
+  build_reaper
 }
 
 build_guest() {
@@ -84,6 +86,14 @@ build_guest() {
   sh "$HERE/tinyguest/build.sh" "$GUEST_KERNEL" >"$RIG_DIR/guest-build.log" 2>&1 ||
     { cat "$RIG_DIR/guest-build.log" >&2; die "building the tiny guest failed"; }
   say "built $GUEST_KERNEL"
+}
+
+build_reaper() {
+  # libvirtd runs under reaper.c (orphaned QEMUs reaped at once, as systemd does; see the source).
+  if [ -x "$REAPER" ] && [ "$REAPER" -nt "$HERE/reaper/reaper.c" ]; then return 0; fi
+  gcc -O2 -Wall -Wextra -Werror -o "$REAPER.tmp.$$" "$HERE/reaper/reaper.c" >"$RIG_DIR/reaper-build.log" 2>&1 ||
+    { cat "$RIG_DIR/reaper-build.log" >&2; die "building the rig's reaper failed"; }
+  mv -f "$REAPER.tmp.$$" "$REAPER"
 }
 
 # ---------------------------------------------------------------- start
@@ -139,7 +149,10 @@ start_host() {
   mkdir -p /etc/libvirt /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt
   rm -f "$d"/sock/libvirt-sock*
   : >"$d/libvirtd.log"
+  rm -f "$d/libvirtd.pid"
   # setsid: the daemon must outlive the test worker that happened to start it.
+  # reaper: libvirtd's parent, reaping the QEMUs libvirt daemonizes the moment they exit; without it
+  # some sandboxes' PID 1 leaves them unreaped for 1-2 s and every `virsh destroy` waits that long.
   setsid unshare --mount --uts --propagation private -- /bin/sh -c '
     set -e
     d=$1 hosts=$2
@@ -150,12 +163,11 @@ start_host() {
     mount --bind "$d/log" /var/log/libvirt
     mount --bind "$d/cache" /var/cache/libvirt
     mount --bind "$hosts" /etc/hosts
-    exec /usr/sbin/libvirtd --listen -f "$d/etc/libvirtd.conf" -p "$d/libvirtd.pid"
-  ' rig-h"$n" "$d" "$RIG_DIR/hosts" "h$n" >"$d/daemon.out" 2>&1 </dev/null 9>&- &
-  pid=$!
-  echo "$pid" >"$d/libvirtd.pid"   # setsid, unshare and sh all exec: this is libvirtd's PID
+    exec "$4" /usr/sbin/libvirtd --listen -f "$d/etc/libvirtd.conf" -p "$d/libvirtd.pid"
+  ' rig-h"$n" "$d" "$RIG_DIR/hosts" "h$n" "$REAPER" >"$d/daemon.out" 2>&1 </dev/null 9>&- &
+  pid=$!   # setsid, unshare and sh all exec: this is the reaper; libvirtd writes its own pidfile
   for i in $(seq 1 150); do
-    [ -S "$(host_sock "$n")" ] && break
+    [ -S "$(host_sock "$n")" ] && [ -s "$d/libvirtd.pid" ] && break
     if ! kill -0 "$pid" 2>/dev/null; then
       cat "$d/daemon.out" >&2; grep -E ' error ' "$d/libvirtd.log" | tail -5 >&2
       rm -f "$d/libvirtd.pid"
@@ -163,6 +175,7 @@ start_host() {
     fi
     sleep 0.1
   done
+  pid=$(host_pid "$n")
   [ -S "$(host_sock "$n")" ] || die "h$n: no socket after 15 s (see $d/libvirtd.log)"
   say "h$n up: pid $pid, $(host_uri "$n"), $(host_tcp_uri "$n")"
 }
