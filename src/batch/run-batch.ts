@@ -18,8 +18,13 @@ import { fail, Finisher } from './finisher.js';
 import { inputPaths } from './find-inputs.js';
 import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
 
-/** Below this many inputs, starting worker threads costs more than it saves. */
-export const WORKER_THRESHOLD = 64;
+/**
+ * Below this many inputs, starting worker threads costs more than it saves:
+ * each worker pays ~0.1–0.2 s to load and warm up the converter (2-core VM,
+ * bench/batch.js and `--jobs 1` vs `--jobs 2`: 200–500 inputs slower with
+ * workers, 1,000–1,500 even, 10,000 faster).
+ */
+export const WORKER_THRESHOLD = 1000;
 /** Inputs per chunk: one message each way and one event-loop turn per chunk. */
 export const CHUNK = 16;
 /** Chunks per converting thread that may be dispatched and not yet finished (bounds memory and reorder waits). */
