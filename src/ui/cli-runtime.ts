@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.js';
 import type { VirshResult } from '../libvirt/runner.js';
 import { shellQuote } from '../cli/option-spec.js';
-import { openLogFile, type LogSink } from './log-file.js';
+import type { LogSink } from './log-file.js';
 import { createReporter, type Reporter } from './reporter.js';
 import { outputMode } from './terminal-mode.js';
 import { preloadOra } from './lazy-modules.js';
@@ -50,7 +50,10 @@ export async function prepareUi(cmd: Command, ctx: CliContext, argv: readonly st
   propagateGlobalFlags(cmd);
   const g = globalUiOptions(cmd);
   const state: RunState = states.get(ctx) ?? {};
-  if (g.logFile && !state.log) state.log = openLogFile(g.logFile, ctx.cwd, argv);
+  if (g.logFile && !state.log) {
+    const { openLogFile } = await import('./log-file.js');
+    state.log = openLogFile(g.logFile, ctx.cwd, argv);
+  }
   states.set(ctx, state);
   const json = Boolean((cmd.opts() as { json?: unknown }).json);
   if (outputMode(ctx, { quiet: g.quiet, json }) === 'live') await preloadOra();

@@ -7,12 +7,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countInputs } from '../../batch/find-inputs.js';
 import { diagnosticLines } from '../../batch/diagnostic-lines.js';
-import { JsonReportWriter } from '../../batch/json-report.js';
-import { JUnitWriter } from '../../batch/junit.js';
 import { runBatch, type BatchOptions } from '../../batch/run-batch.js';
 import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from '../../batch/types.js';
 import { Xend2LibxlError, UsageError } from '../../errors.js';
-import { loadXendConfig } from '../../inventory/xend-config.js';
 import type { Command } from 'commander';
 import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
 import { createReporter } from '../../ui/reporter.js';
@@ -29,12 +26,13 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   if (toStdout && (inputs.length > 1 || (await isDirectory(ctx, inputs[0])))) {
     throw new UsageError('several inputs need an output directory', 'add -o OUTDIR (one <name>.xml per domain), or --json for one report with every XML');
   }
-  const xendDefaults = opts.xendConfig ? (await loadXendConfig(path.resolve(ctx.cwd, opts.xendConfig)))?.defaults : undefined;
+  // The xend-config reader and the report writers load only when their flags ask for them (bench/startup.js).
+  const xendDefaults = opts.xendConfig ? await xendDefaultsFrom(path.resolve(ctx.cwd, opts.xendConfig)) : undefined;
   const validate = opts.validate ? await schemaValidator() : undefined;
   const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
 
-  const json = opts.json ? new JsonReportWriter(ctx.stdout) : undefined;
-  const junit = opts.junit ? new JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
+  const json = opts.json ? new (await import('../../batch/json-report.js')).JsonReportWriter(ctx.stdout) : undefined;
+  const junit = opts.junit ? new (await import('../../batch/junit.js')).JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
   const showProgress = opts.outDir !== undefined && !opts.quiet && !opts.json;
   // A total costs a second walk of the tree: worth it only for a live progress bar on a terminal.
   // Plain logs get a line every few seconds instead.
@@ -136,4 +134,9 @@ async function schemaValidator(): Promise<(xml: string, source: string) => Promi
       hint: 'this is a converter bug; please report it with the input file',
     };
   };
+}
+
+async function xendDefaultsFrom(file: string) {
+  const { loadXendConfig } = await import('../../inventory/xend-config.js');
+  return (await loadXendConfig(file))?.defaults;
 }
