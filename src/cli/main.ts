@@ -3,7 +3,7 @@
  * Commands live in ./commands (one file each); this file wires them up and owns
  * the mapping from errors to messages and exit codes. The core never prints.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { CliContext, processContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';

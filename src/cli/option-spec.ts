@@ -4,7 +4,7 @@
  * turns a typed options object back into the equivalent command line — which
  * the wizard prints so the next host can be done non-interactively.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 
 export interface OptionSpec {
   /** Property on the command's typed options object (commander's camelCase of the long flag). */

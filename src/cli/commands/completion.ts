@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 
 /** `xend2libxl completion bash|zsh`: print a completion script built from the current command tree. */

@@ -3,7 +3,7 @@
  * progress, real cancellation (Ctrl-C/SIGTERM → abort or destroy-destination, then
  * reconciliation) and a per-domain end state. `evacuate` reuses everything here.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { type OptionSpec, addOptions, intInRange } from '../option-spec.js';
 import type { VirshRunner } from '../../libvirt/runner.js';

@@ -4,7 +4,7 @@
  * exported so the wizard builds the same options object and can print the
  * equivalent one-line command. The body is loaded only when the command runs.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { addOptions, intInRange, type OptionSpec } from '../option-spec.js';
 
