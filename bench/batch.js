@@ -18,8 +18,15 @@
  * can triple it for seconds at a time), so ROUNDS rounds interleave the floor
  * and every variant, and the report gives medians, ranges, and the ratio per
  * round (each convert run against the floor measured next to it).
+ *
+ * Every timed run starts from the same settled file system: the previous run's
+ * output is deleted and then `sync` flushes what is pending (the generated tree,
+ * the deletion), outside the timing. Without that, whichever run came right
+ * after generating 10,000 files or deleting them paid for the kernel's deferred
+ * work (seen here: the same floor from 0.24 s to 4 s depending on what ran
+ * before it).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -121,6 +128,15 @@ function convert(root, out, extra) {
   });
 }
 
+/** Flush pending writes and deletions so the next timed run does not pay for earlier ones. */
+function settle() {
+  try {
+    execFileSync('sync', { stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    /* no sync(1): the runs are then only interleaved */
+  }
+}
+
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -144,12 +160,14 @@ try {
   const byRun = runs.map(() => []);
   for (let round = 1; round <= ROUNDS; round++) {
     const floorDir = path.join(work, 'floor');
+    settle();
     const floor = ioFloor(root, floorDir);
     rmSync(floorDir, { recursive: true, force: true });
     floors.push(floor);
     console.log(`round ${round}: (a) I/O floor ${fmt(floor.ms)} (${floor.cpuS.toFixed(2)} s CPU)`);
     for (const [i, [label, extra]] of runs.entries()) {
       const out = path.join(work, 'out');
+      settle();
       const r = await convert(root, out, extra);
       const written = readdirSync(out).filter((n) => n.endsWith('.xml')).length;
       rmSync(out, { recursive: true, force: true });
