@@ -45,13 +45,20 @@ export function convertFile(source: string, opts: ConvertFileOptions): Converted
   return converted;
 }
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory that could not be listed',
+  EACCES: 'permission denied (xend kept its configs root-only: run as root)',
+  EPERM: 'operation not permitted',
+};
+
 function convertToResult(source: string, opts: ConvertFileOptions): InputResult {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path.resolve(opts.cwd, source));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message);
+    const why = READ_ERRORS[err.code ?? ''] ?? err.code ?? err.message;
     return { source, ok: false, warnings: [], error: { code: BATCH_CODES.INPUT_UNREADABLE, message: `cannot read input: ${why}` }, durationMs: 0 };
   }
   try {

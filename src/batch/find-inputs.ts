@@ -5,7 +5,7 @@
  * The walk is synchronous: a thread-pool hop per directory (or a promise per
  * input) costs more than listing a xend `<uuid>/` directory.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 /** xend's daemon settings share the extension but are not domain configs. */
@@ -39,8 +39,17 @@ export async function* findInputs(args: readonly string[], cwd: string): AsyncGe
 }
 
 function* walk(abs: string, shown: string): Generator<string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch {
+    // An unlistable directory (no permission, removed while we walk) is one failed input, not the
+    // end of the batch: yielded as itself, its read fails and is reported with the reason.
+    yield shown;
+    return;
+  }
   const names: { name: string; dir: boolean }[] = [];
-  for (const d of readdirSync(abs, { withFileTypes: true })) {
+  for (const d of entries) {
     let isDir = d.isDirectory();
     let isFile = d.isFile();
     if (d.isSymbolicLink()) {

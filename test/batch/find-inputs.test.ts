@@ -1,7 +1,9 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countInputs, findInputs } from '../../src/batch/find-inputs.js';
+import { convertFile } from '../../src/batch/convert-file.js';
+import { countInputs, findInputs, inputPaths } from '../../src/batch/find-inputs.js';
 import { tempDir } from './fixture-paths.js';
 
 async function collect(args: string[], cwd: string): Promise<string[]> {
@@ -42,5 +44,28 @@ describe('finding batch inputs', () => {
     cleanup = t.cleanup;
     writeFileSync(path.join(t.dir, 'web1.cfg'), '(domain)');
     expect(await collect(['web1.cfg', 'missing.sxp'], t.dir)).toEqual(['web1.cfg', 'missing.sxp']);
+  });
+});
+
+describe('a directory that cannot be listed', () => {
+  it('is yielded as one input (it then fails as unreadable) and the walk goes on', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'x2l-walk-'));
+    for (const d of ['a', 'b', 'c']) {
+      mkdirSync(path.join(root, d));
+      writeFileSync(path.join(root, d, 'config.sxp'), '(domain (name x))');
+    }
+    const it = inputPaths([root], '/');
+    expect(it.next().value).toBe(path.join(root, 'a', 'config.sxp'));
+    // Removed after its parent was listed: readdir fails exactly as for a directory without permission.
+    rmSync(path.join(root, 'b'), { recursive: true });
+    expect([...it]).toEqual([path.join(root, 'b'), path.join(root, 'c', 'config.sxp')]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('becomes a failed INPUT_UNREADABLE result', () => {
+    const c = convertFile('/nonexistent-dir-x2l', { cwd: '/' });
+    expect(c.result.ok).toBe(false);
+    expect(c.result.error?.code).toBe('INPUT_UNREADABLE');
+    expect(c.result.error?.message).toBe('cannot read input: no such file');
   });
 });
