@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point. Kept tiny and dependency-free (no top-level await either) so that
 // an old Node gets a clear message instead of a syntax error from a modern dependency.
-import { nodeVersionProblem } from './node-version.js';
+import { exitOnUnhandledSignals, nodeVersionProblem } from './guards.js';
 
 var problem = nodeVersionProblem(process.versions.node);
 if (problem) {
@@ -14,8 +14,13 @@ if (problem) {
     if (err && err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  var finished;
+  exitOnUnhandledSignals(function () {
+    return finished;
+  });
   import('../dist/cli/main.js').then(function (m) {
     return m.main(process.argv.slice(2)).then(function (code) {
+      finished = code;
       process.exitCode = code;
     });
   });

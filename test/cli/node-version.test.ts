@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module on purpose (it must run on old Node); no types.
-import { MINIMUM_NODE, nodeVersionProblem } from '../../bin/node-version.js';
+import { MINIMUM_NODE, nodeVersionProblem } from '../../bin/guards.js';
 import { binPath } from '../helpers/run-cli.js';
 
 describe('Node.js version check', () => {

@@ -56,6 +56,7 @@ describe('migrate command', () => {
       ['migrate', 'x', '--to', DST],
       ['migrate', 'x', '--from', DST, '--to', DST],
       ['migrate', 'x', '--from', SRC, '--to', DST, '--migrate-uri', 'http://x'],
+      ['evacuate', '--from', SRC, '--to', DST, '--match', ' '],
     ]) {
       const r = await main(argv, { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: '/', exitCode: 0 });
       expect(r, argv.join(' ')).toBe(2);

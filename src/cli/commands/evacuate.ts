@@ -3,10 +3,9 @@
  * host (rolling upgrade), with the same monitoring, cancellation and per-domain
  * summary as `migrate`. Exit 1 when anything stayed behind, with the reason.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { type OptionSpec, addOptions } from '../option-spec.js';
-import { UsageError } from '../../errors.js';
 import { type MigrationCliOptions, type MigrationDeps, migrationOptionSpecs } from './migrate.js';
 
 export interface EvacuateCliOptions extends MigrationCliOptions {
@@ -15,12 +14,17 @@ export interface EvacuateCliOptions extends MigrationCliOptions {
 }
 export const evacuateOptionSpecs: OptionSpec[] = [
   ...migrationOptionSpecs,
-  { key: 'match', flags: '--match <glob>', description: "only evacuate domains whose name matches (e.g. 'web-*'); others are left alone" },
+  { key: 'match', flags: '--match <glob>', description: "only evacuate domains whose name matches (e.g. 'web-*'); others are left alone", parse: nonEmptyGlob },
 ];
+
+/** Checked while the options are parsed, like every other value: an empty pattern is a usage error (exit 2). */
+function nonEmptyGlob(glob: string): string {
+  if (!glob.trim()) throw new InvalidArgumentError('--match needs a non-empty pattern');
+  return glob;
+}
 
 /** `web-*` → /^web-.*$/; everything but * and ? is literal. */
 export function globToRegExp(glob: string): RegExp {
-  if (!glob.trim()) throw new UsageError('--match needs a non-empty pattern');
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
