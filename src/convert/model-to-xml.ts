@@ -7,11 +7,7 @@
 import type { CharDevModel, DiskModel, DomainModel, GraphicsModel, NicModel, PciHostdevModel } from './model.js';
 import { XmlElement, type XmlAttrs } from './xml-writer.js';
 
-export { xmlSafe } from './xml-writer.js';
-
-type Attrs = XmlAttrs;
-
-function leaf(parent: XmlElement, name: string, attrs: Attrs = {}, text?: string): XmlElement {
+function leaf(parent: XmlElement, name: string, attrs: XmlAttrs = {}, text?: string): XmlElement {
   const el = parent.ele(name, attrs);
   if (text !== undefined) el.txt(text);
   return el;
@@ -26,7 +22,7 @@ export function modelToXml(m: DomainModel): string {
   if (m.description) leaf(dom, 'description', {}, m.description);
   leaf(dom, 'memory', { unit: 'KiB' }, String(m.maxMemoryKiB));
   leaf(dom, 'currentMemory', { unit: 'KiB' }, String(m.memoryKiB));
-  const vcpuAttrs: Attrs = { placement: 'static' };
+  const vcpuAttrs: XmlAttrs = { placement: 'static' };
   if (m.cpuset) vcpuAttrs.cpuset = m.cpuset;
   if (m.currentVcpus !== undefined) vcpuAttrs.current = m.currentVcpus;
   leaf(dom, 'vcpu', vcpuAttrs, String(m.vcpus));
@@ -70,7 +66,7 @@ function writeFeatures(dom: XmlElement, m: DomainModel): void {
 
 function writeClock(dom: XmlElement, m: DomainModel): void {
   const c = m.clock;
-  const attrs: Attrs = m.osType === 'hvm' ? { offset: 'variable', adjustment: c.adjustment ?? 0, basis: c.basis } : { offset: c.basis, adjustment: 'reset' };
+  const attrs: XmlAttrs = m.osType === 'hvm' ? { offset: 'variable', adjustment: c.adjustment ?? 0, basis: c.basis } : { offset: c.basis, adjustment: 'reset' };
   const clock = leaf(dom, 'clock', attrs);
   if (c.hpet !== undefined) leaf(clock, 'timer', { name: 'hpet', present: c.hpet ? 'yes' : 'no' });
   if (c.tscMode) leaf(clock, 'timer', { name: 'tsc', present: 'yes', mode: c.tscMode });
@@ -92,7 +88,7 @@ function writeDevices(devs: XmlElement, m: DomainModel): void {
 
 function writeDisk(devs: XmlElement, d: DiskModel): void {
   const el = leaf(devs, 'disk', { type: d.sourceType, device: d.device });
-  const driver: Attrs = {};
+  const driver: XmlAttrs = {};
   if (d.driver) driver.name = d.driver;
   if (d.format) driver.type = d.format;
   leaf(el, 'driver', driver);
@@ -113,7 +109,7 @@ function writeNic(devs: XmlElement, n: NicModel): void {
   if (n.model) leaf(el, 'model', { type: n.model });
 }
 
-function writeCharDev(devs: XmlElement, kind: 'serial' | 'console', c: CharDevModel, target: Attrs): void {
+function writeCharDev(devs: XmlElement, kind: 'serial' | 'console', c: CharDevModel, target: XmlAttrs): void {
   const el = leaf(devs, kind, { type: c.type });
   switch (c.type) {
     case 'dev':
@@ -140,13 +136,13 @@ function writeCharDev(devs: XmlElement, kind: 'serial' | 'console', c: CharDevMo
 
 function writeGraphics(devs: XmlElement, g: GraphicsModel): void {
   if (g.type === 'sdl') {
-    const attrs: Attrs = { type: 'sdl' };
+    const attrs: XmlAttrs = { type: 'sdl' };
     if (g.display) attrs.display = g.display;
     if (g.xauthority) attrs.xauth = g.xauthority;
     leaf(devs, 'graphics', attrs);
     return;
   }
-  const attrs: Attrs = { type: 'vnc', port: g.port ?? -1, autoport: g.autoport || g.port === undefined ? 'yes' : 'no' };
+  const attrs: XmlAttrs = { type: 'vnc', port: g.port ?? -1, autoport: g.autoport || g.port === undefined ? 'yes' : 'no' };
   if (g.listen) attrs.listen = g.listen;
   if (g.keymap) attrs.keymap = g.keymap;
   if (g.passwd) attrs.passwd = g.passwd;

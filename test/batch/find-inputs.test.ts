@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { convertFile } from '../../src/batch/convert-file.js';
@@ -48,8 +47,13 @@ describe('finding batch inputs', () => {
 });
 
 describe('a directory that cannot be listed', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
   it('is yielded as one input (it then fails as unreadable) and the walk goes on', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'x2l-walk-'));
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const root = t.dir;
     for (const d of ['a', 'b', 'c']) {
       mkdirSync(path.join(root, d));
       writeFileSync(path.join(root, d, 'config.sxp'), '(domain (name x))');
@@ -59,7 +63,6 @@ describe('a directory that cannot be listed', () => {
     // Removed after its parent was listed: readdir fails exactly as for a directory without permission.
     rmSync(path.join(root, 'b'), { recursive: true });
     expect([...it]).toEqual([path.join(root, 'b'), path.join(root, 'c', 'config.sxp')]);
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('becomes a failed INPUT_UNREADABLE result', () => {

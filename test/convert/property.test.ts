@@ -134,7 +134,7 @@ describe('property: any description text gives well-formed XML', () => {
 
   it('escapes markup and replaces characters XML cannot carry', async () => {
     const { XMLParser, XMLValidator } = await import('fast-xml-parser');
-    const { xmlSafe } = await import('../../src/convert/model-to-xml.js');
+    const { xmlSafe } = await import('../../src/convert/xml-writer.js');
     // htmlEntities: decode character references (&#13;) like libxml2 does.
     const p = new XMLParser({ trimValues: false, parseTagValue: false, htmlEntities: true });
     fc.assert(
