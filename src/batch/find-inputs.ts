@@ -28,7 +28,7 @@ export function* inputPaths(args: readonly string[], cwd: string): Generator<str
     } catch {
       /* unreadable: conversion reports it */
     }
-    if (isDir) yield* walk(path.resolve(cwd, arg), arg);
+    if (isDir) yield* walk(path.resolve(cwd, arg), path.normalize(arg));
     else yield arg;
   }
 }
@@ -38,33 +38,72 @@ export async function* findInputs(args: readonly string[], cwd: string): AsyncGe
   yield* inputPaths(args, cwd);
 }
 
+/**
+ * Depth first over one explicit stack, in a single generator: a recursive
+ * `yield*` per directory makes a generator per xend `<uuid>/` directory and
+ * passes every path up through each level (and V8 deoptimised the recursive
+ * version once per directory, bench/batch.js).
+ */
 function* walk(abs: string, shown: string): Generator<string> {
+  const stack: { abs: string; shown: string; names?: Listed[]; next: number }[] = [{ abs, shown, next: 0 }];
+  while (stack.length > 0) {
+    const dir = stack[stack.length - 1];
+    if (dir.names === undefined) {
+      const names = list(dir.abs);
+      if (names === undefined) {
+        // An unlistable directory (no permission, removed while we walk) is one failed input, not the
+        // end of the batch: yielded as itself, its read fails and is reported with the reason.
+        stack.pop();
+        yield dir.shown;
+        continue;
+      }
+      dir.names = names;
+    }
+    if (dir.next === dir.names.length) {
+      stack.pop();
+      continue;
+    }
+    const entry = dir.names[dir.next++];
+    const child = { abs: joinName(dir.abs, entry.name), shown: joinName(dir.shown, entry.name), next: 0 };
+    if (entry.dir) stack.push(child);
+    else yield child.shown;
+  }
+}
+
+interface Listed {
+  name: string;
+  dir: boolean;
+}
+
+/** The subdirectories and domain configs of `abs`, sorted by name; undefined when it cannot be listed. */
+function list(abs: string): Listed[] | undefined {
   let entries: Dirent[];
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch {
-    // An unlistable directory (no permission, removed while we walk) is one failed input, not the
-    // end of the batch: yielded as itself, its read fails and is reported with the reason.
-    yield shown;
-    return;
+    return undefined;
   }
-  const names: { name: string; dir: boolean }[] = [];
+  const names: Listed[] = [];
   for (const d of entries) {
     let isDir = d.isDirectory();
     let isFile = d.isFile();
     if (d.isSymbolicLink()) {
       // Follow links to files; never follow links to directories (loops, surprise trees).
-      isFile = statSync(path.join(abs, d.name), { throwIfNoEntry: false })?.isFile() ?? false;
+      isFile = statSync(joinName(abs, d.name), { throwIfNoEntry: false })?.isFile() ?? false;
       isDir = false;
     }
     if (isDir || (isFile && isDomainConfigName(d.name))) names.push({ name: d.name, dir: isDir });
   }
-  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const n of names) {
-    const childShown = path.join(shown, n.name);
-    if (n.dir) yield* walk(path.join(abs, n.name), childShown);
-    else yield childShown;
-  }
+  return names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * `path.join` for a directory entry's name (never empty, never `.`/`..`, no
+ * slash): the directory part is normalised once, at the top of the walk.
+ */
+function joinName(dir: string, name: string): string {
+  if (dir === '.' || dir === './') return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
 /** Count the inputs without keeping them (for a progress total). */
