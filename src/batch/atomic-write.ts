@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, unlinkSync
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { Xend2LibxlError } from '../errors.js';
+import { BATCH_CODES, type ReportedError } from './types.js';
 
 // pid, thread, counter; the older two-number form (no thread) is still recognised as a stale temp.
 const TEMP_PATTERN = /^\.xend2libxl-(\d+)-(\d+)(?:-(\d+))?\.tmp(\.2)?$/;
@@ -33,6 +34,22 @@ export function isTempName(name: string): boolean {
  */
 export function writeFileAtomic(dir: string, name: string, data: string, force: boolean): string {
   return commitTemp(writeTemp(dir, data), dir, name, force);
+}
+
+/**
+ * {@link writeFileAtomic} with the failure as data (for threads that answer with plain values).
+ * @returns undefined when the file is in place, else why it is not
+ */
+export function tryWriteFileAtomic(dir: string, name: string, data: string, force: boolean): ReportedError | undefined {
+  try {
+    writeFileAtomic(dir, name, data, force);
+    return undefined;
+  } catch (e) {
+    const err = e as Xend2LibxlError;
+    const reported: ReportedError = { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message };
+    if (err.hint !== undefined) reported.hint = err.hint;
+    return reported;
+  }
 }
 
 /**

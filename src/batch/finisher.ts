@@ -3,11 +3,14 @@
  * input order: duplicate uuids, --strict, output name checks and clashes, then
  * the commit of the temp file the converting thread wrote (link without
  * replacing, or rename with --force) or its removal when the result is
- * rejected. Only then does the caller see the result.
+ * rejected, or — when the main thread converted — the hand-over of the XML
+ * to the output thread. Only once its file is settled does the caller see a
+ * result, and results are seen in input order.
  */
 import path from 'node:path';
 import type { Xend2LibxlError } from '../errors.js';
 import { commitTemp, discardTemp, writeFileAtomic } from './atomic-write.js';
+import type { OutputWriter } from './output-writer.js';
 import { isUsableFileName } from './output-name.js';
 import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
 
@@ -18,13 +21,22 @@ export interface FinisherOptions {
   shownOutDir?: string;
   force?: boolean;
   strict?: boolean;
+  /** Writes results that come without a temp file; without it they are written here, synchronously. */
+  writer?: OutputWriter;
   onResult: (r: InputResult) => void;
+}
+
+/** A finished result waiting for its turn to be reported (and, while `writing`, for its file). */
+interface Unreported {
+  r: InputResult;
+  writing: boolean;
 }
 
 export class Finisher {
   private readonly names = new Map<string, string>();
   private readonly uuids = new Map<string, string>();
   private readonly counts = { inputs: 0, converted: 0, failed: 0, withWarnings: 0, warnings: 0, written: 0 };
+  private readonly unreported: Unreported[] = [];
 
   constructor(private readonly opts: FinisherOptions) {}
 
@@ -40,20 +52,35 @@ export class Finisher {
     if (r.ok && this.opts.strict && r.warnings.length > 0) {
       fail(r, { code: BATCH_CODES.STRICT_WARNINGS, message: `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict`, hint: 'fix the warnings above or run without --strict' });
     }
+    const entry: Unreported = { r, writing: false };
+    this.unreported.push(entry);
     if (this.opts.outDir !== undefined) {
-      if (r.ok && d) this.write(c, d.name);
+      if (r.ok && d) this.write(c, d.name, entry);
       if (c.temp !== undefined) discardTemp(c.temp);
       delete r.xml;
     }
+    this.report();
+  }
 
-    const n = this.counts;
-    n.inputs++;
-    if (r.ok) n.converted++;
-    else n.failed++;
-    if (r.ok && r.warnings.length) n.withWarnings++;
-    n.warnings += r.warnings.length;
-    if (r.output) n.written++;
-    this.opts.onResult(r);
+  /** Resolves when every finished result has been reported (its file written or refused). */
+  async drained(): Promise<void> {
+    await this.opts.writer?.drained();
+    this.report();
+  }
+
+  /** Report, in input order, the results whose file is settled. */
+  private report(): void {
+    while (this.unreported.length > 0 && !this.unreported[0].writing) {
+      const r = this.unreported.shift()!.r;
+      const n = this.counts;
+      n.inputs++;
+      if (r.ok) n.converted++;
+      else n.failed++;
+      if (r.ok && r.warnings.length) n.withWarnings++;
+      n.warnings += r.warnings.length;
+      if (r.output) n.written++;
+      this.opts.onResult(r);
+    }
   }
 
   /** Discard the output of a result that will never be finished (the batch stopped on an error). */
@@ -65,7 +92,7 @@ export class Finisher {
     return { ...this.counts, durationMs: Math.round(durationMs), interrupted };
   }
 
-  private write(c: Converted, name: string): void {
+  private write(c: Converted, name: string, entry: Unreported): void {
     const r = c.result;
     if (!isUsableFileName(name)) {
       return fail(r, { code: BATCH_CODES.OUTPUT_NAME_INVALID, message: `domain name '${name}' cannot be used as a file name` });
@@ -82,7 +109,20 @@ export class Finisher {
     if (c.tempError) return fail(r, c.tempError);
     const dir = this.opts.outDir!;
     const file = `${name}.xml`;
+    const shown = path.join(this.opts.shownOutDir ?? dir, file);
     const force = Boolean(this.opts.force);
+    const writer = this.opts.writer;
+    if (c.temp === undefined && r.xml !== undefined && writer) {
+      const xml = r.xml;
+      delete r.xml; // callers never see it, and the outcome may arrive before finish() returns
+      entry.writing = true;
+      return writer.write(file, xml, (refused) => {
+        if (refused) fail(r, refused);
+        else r.output = shown;
+        entry.writing = false;
+        this.report();
+      });
+    }
     try {
       if (c.temp !== undefined) {
         const temp = c.temp;
@@ -94,7 +134,7 @@ export class Finisher {
       } else {
         return fail(r, { code: BATCH_CODES.INTERNAL, message: 'the converted XML was lost before it could be written', hint: 'this is a bug; please report it' });
       }
-      r.output = path.join(this.opts.shownOutDir ?? dir, file);
+      r.output = shown;
     } catch (e) {
       const err = e as Xend2LibxlError;
       fail(r, { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message, hint: err.hint });

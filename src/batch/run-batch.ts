@@ -1,9 +1,13 @@
 /**
- * Batch conversion: stream the inputs, convert them in chunks (on worker
- * threads when the batch is large; each converting thread also writes its
- * XML to a temp file in OUTDIR), then — on the main thread, in input order —
- * apply the batch-wide rules and commit or discard each temp file
- * (finisher.ts) before handing the result to the report writers.
+ * Batch conversion: stream the inputs, convert them in chunks, then — on the
+ * main thread, in input order — apply the batch-wide rules (finisher.ts) and
+ * settle each output before handing the result to the report writers.
+ * Where the work runs:
+ * - small batches: everything on the main thread;
+ * - large batches (default): the main thread converts, an output thread
+ *   writes the files (output-writer.ts);
+ * - `--jobs N` > 1: N worker threads convert and write temp files, the main
+ *   thread commits them.
  * Memory is bounded by the in-flight window, not by the number of inputs.
  */
 import { availableParallelism } from 'node:os';
@@ -16,15 +20,25 @@ import type { ConvertFileOptions } from './convert-file.js';
 import { inlineEngine, workerEngine, type ChunkDone, type Engine } from './engine.js';
 import { fail, Finisher } from './finisher.js';
 import { inputPaths } from './find-inputs.js';
+import type { OutputWriter } from './output-writer.js';
 import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
 
 /**
- * Below this many inputs, starting worker threads costs more than it saves:
- * each worker pays ~0.1–0.2 s to load and warm up the converter (2-core VM,
- * bench/batch.js and `--jobs 1` vs `--jobs 2`: 200–500 inputs slower with
- * workers, 1,000–1,500 even, 10,000 faster).
+ * Below this many inputs, helper threads cost more than they save: a
+ * converting worker pays ~0.1–0.2 s to load and warm up the converter (2-core
+ * VM, bench/batch.js: 200–500 inputs slower with workers, 1,000–1,500 even,
+ * 10,000 faster).
  */
 export const WORKER_THRESHOLD = 1000;
+/**
+ * From this many cores the default converts on one worker thread per core:
+ * each converting isolate pays its own JIT warm-up, which only pays off when
+ * there are cores to spare for it. Below it (measured on 2 cores), the main
+ * thread converts and one output thread writes. Not measured here on more
+ * than 2 cores: `--jobs N` chooses explicitly.
+ */
+const WORKERS_FROM_CORES = 4;
+
 /** Inputs per chunk: one message each way and one event-loop turn per chunk. */
 export const CHUNK = 16;
 /** Chunks per converting thread that may be dispatched and not yet finished (bounds memory and reorder waits). */
@@ -37,8 +51,10 @@ export interface BatchOptions {
   outDir?: string;
   force?: boolean;
   strict?: boolean;
-  /** Converting threads; undefined = one per core when the batch is large. 1 = main thread only. */
+  /** Converting threads: 1 = the main thread, N > 1 = N worker threads; undefined = chosen by batch size and cores. */
   jobs?: number;
+  /** Write outputs on an output thread when converting on the main thread; undefined = when the batch is large. */
+  outputThread?: boolean;
   xendDefaults?: XendDefaults;
   /** Schema check of one output; resolves to an error when invalid. */
   validate?: (xml: string, source: string) => Promise<ReportedError | undefined>;
@@ -48,6 +64,8 @@ export interface BatchOptions {
   onProgress?: (done: number, threads: number) => void;
   /** The compiled worker script (tests running from sources point at dist/). */
   workerScript?: URL;
+  /** The compiled output thread script (likewise). */
+  writerScript?: URL;
 }
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
@@ -84,8 +102,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     });
     wake?.();
   };
-  const engine = chooseEngine(opts, outDir, ended ? head.length : Infinity, onDone);
-  const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, onResult: opts.onResult });
+  const size = ended ? head.length : Infinity;
+  const threads = opts.jobs ?? (size > WORKER_THRESHOLD && availableParallelism() >= WORKERS_FROM_CORES ? availableParallelism() : 1);
+  // Loaded only for a batch that uses it: a one-file convert stays quick to start (bench/startup.js).
+  const writer =
+    outDir !== undefined && threads <= 1 && (opts.outputThread ?? size > WORKER_THRESHOLD)
+      ? (await import('./output-writer.js')).outputThread({ dir: outDir, force: Boolean(opts.force), script: opts.writerScript, onSettled: () => wake?.() })
+      : undefined;
+  // With an output thread the converting thread writes nothing: the XML goes to the writer.
+  const engine = chooseEngine(opts, writer ? undefined : outDir, threads, onDone);
+  const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, writer, onResult: opts.onResult });
   const window = Math.max(1, engine.threads) * WINDOW_CHUNKS_PER_THREAD * CHUNK;
   const onAbort = () => wake?.();
   opts.signal?.addEventListener('abort', onAbort);
@@ -94,7 +120,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   let finished = 0;
   let failed = false;
   const exhausted = () => ended && head.length === 0;
-  const canDispatch = () => !exhausted() && !opts.signal?.aborted && engine.hungry() && dispatched - finished < window;
+  // An output thread with enough queued holds back conversions (memory, and a prompt Ctrl-C).
+  const canDispatch = () => !exhausted() && !opts.signal?.aborted && engine.hungry() && dispatched - finished < window && !writer?.busy;
   try {
     for (;;) {
       while (canDispatch()) {
@@ -114,13 +141,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       // Wait only when neither a result nor room for another chunk is there.
       if (!arrived.has(finished) && !canDispatch()) await new Promise<void>((go) => (wake = go));
     }
+    // Even after a Ctrl-C, what was handed to the output thread is written (milliseconds), so that
+    // the report names exactly the files that are there.
+    await finisher.drained();
   } catch (e) {
     failed = true;
     throw e;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await engine.close();
-    if (outDir) await cleanUp(outDir, engine, arrived, failed || Boolean(opts.signal?.aborted));
+    await Promise.all([engine.close(), writer?.close()]);
+    if (outDir) await cleanUp(outDir, engine, writer, arrived, failed || Boolean(opts.signal?.aborted));
   }
   return finisher.summary(performance.now() - started, Boolean(opts.signal?.aborted));
 }
@@ -131,11 +161,13 @@ interface Arrived {
   check?: Promise<void>;
 }
 
-/** After a batch that stopped early or lost a worker, no temp file of this run may stay behind. */
-async function cleanUp(outDir: string, engine: Engine, arrived: Map<number, Arrived>, stoppedEarly: boolean): Promise<void> {
+/** After a batch that stopped early or lost a thread, no temp file of this run may stay behind. */
+async function cleanUp(outDir: string, engine: Engine, writer: OutputWriter | undefined, arrived: Map<number, Arrived>, stoppedEarly: boolean): Promise<void> {
   await Promise.all([...arrived.values()].map((a) => a.check?.catch(() => undefined)));
   for (const a of arrived.values()) Finisher.abandon(a.c);
-  if ((stoppedEarly || engine.troubled) && engine.workerThreadIds.size > 0) removeThreadTemps(outDir, engine.workerThreadIds);
+  const threads = new Set(engine.workerThreadIds);
+  if (writer) threads.add(writer.threadId);
+  if ((stoppedEarly || engine.troubled || writer?.troubled) && threads.size > 0) removeThreadTemps(outDir, threads);
 }
 
 function prepareOutDir(outDir: string): void {
@@ -147,9 +179,8 @@ function prepareOutDir(outDir: string): void {
   }
 }
 
-function chooseEngine(opts: BatchOptions, outDir: string | undefined, size: number, onDone: ChunkDone): Engine {
+function chooseEngine(opts: BatchOptions, outDir: string | undefined, threads: number, onDone: ChunkDone): Engine {
   const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, outDir, keepXml: opts.validate !== undefined, strict: opts.strict };
-  const threads = opts.jobs ?? (size > WORKER_THRESHOLD ? availableParallelism() : 1);
   if (threads <= 1) return inlineEngine(convertOpts, onDone);
   return workerEngine(convertOpts, onDone, { workers: threads, script: opts.workerScript }) ?? inlineEngine(convertOpts, onDone);
 }

@@ -65,9 +65,12 @@ function classify(out: string) {
 }
 
 describe('interrupted batch', () => {
-  it('SIGKILL mid-run leaves only complete .xml files; the next run cleans up and finishes', async () => {
-    const out = path.join(root.dir, 'out-kill');
-    const r = await startAndSignal(out, 'SIGKILL', 100);
+  it.each([
+    ['worker threads', 2],
+    ['the main thread with an output thread', 1],
+  ])('SIGKILL mid-run (conversions on %s) leaves only complete .xml files; the next run cleans up and finishes', async (_label, jobs) => {
+    const out = path.join(root.dir, `out-kill-${jobs}`);
+    const r = await startAndSignal(out, 'SIGKILL', 100, jobs);
     expect(r.signal).toBe('SIGKILL');
     const after = classify(out);
     expect(after.xml.length).toBeGreaterThanOrEqual(100);
@@ -86,7 +89,7 @@ describe('interrupted batch', () => {
 
   it.each([
     ['worker threads', 2],
-    ['the main thread', 1],
+    ['the main thread with an output thread', 1],
   ])('SIGINT (conversions on %s) stops taking inputs, commits what is in flight and exits 130 without temp files', async (_label, jobs) => {
     const out = path.join(root.dir, `out-int-${jobs}`);
     const r = await startAndSignal(out, 'SIGINT', 50, jobs);
@@ -102,7 +105,7 @@ describe('interrupted batch', () => {
     expect(r.stderr).toContain(`wrote ${after.xml.length} files`);
   });
 
-  it('worker threads produce exactly what the main thread produces', async () => {
+  it('worker threads produce exactly what the main thread and its output thread produce', async () => {
     const a = path.join(root.dir, 'out-j1');
     const b = path.join(root.dir, 'out-j2');
     const [r1, r2] = [await runBin(['convert', 'domains', '-o', a, '--jobs', '1', '--json'], { cwd: root.dir }), await runBin(['convert', 'domains', '-o', b, '--jobs', '2', '--json'], { cwd: root.dir })];

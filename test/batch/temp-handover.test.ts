@@ -1,9 +1,11 @@
 /**
  * The converting thread writes each XML to a temp file in OUTDIR; the main
- * thread commits it (link, or rename with --force) or discards it. Every test
- * runs on the main thread and on worker threads (the compiled worker from
- * dist/, built by `npx tsc -p .` / npm test) and checks that no temp file and
- * nothing half-written is ever left behind.
+ * thread commits it (link, or rename with --force) or discards it — or, when
+ * the main thread converts a large batch, an output thread writes each file.
+ * Every test runs on the main thread, on worker threads and with an output
+ * thread (the compiled scripts from dist/, built by `npx tsc -p .` / npm
+ * test) and checks that no temp file and nothing half-written is ever left
+ * behind.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +19,16 @@ import { repoRoot } from '../helpers/run-cli.js';
 import { configOf, manyDomainsText, tempDir, UUIDS } from './fixture-paths.js';
 
 const distWorker = path.join(repoRoot, 'dist/batch/worker.js');
+const distWriter = path.join(repoRoot, 'dist/batch/writer-worker.js');
 const crashingWorker = path.join(repoRoot, 'test/batch/crashing-worker.mjs');
-const haveDist = existsSync(distWorker);
-if (!haveDist) console.warn(`temp-handover: ${distWorker} missing (run \`npx tsc -p .\`): worker-thread variants are skipped`);
+const crashingWriter = path.join(repoRoot, 'test/batch/crashing-writer.mjs');
+const haveDist = existsSync(distWorker) && existsSync(distWriter);
+if (!haveDist) console.warn(`temp-handover: ${distWorker} or ${distWriter} missing (run \`npx tsc -p .\`): thread variants are skipped`);
 
 const engines = [
-  { label: 'main thread', extra: { jobs: 1 } as Partial<BatchOptions>, skip: false },
+  { label: 'main thread', extra: { jobs: 1, outputThread: false } as Partial<BatchOptions>, skip: false },
   { label: 'worker threads', extra: { jobs: 2, workerScript: pathToFileURL(distWorker) } as Partial<BatchOptions>, skip: !haveDist },
+  { label: 'main thread with an output thread', extra: { jobs: 1, outputThread: true, writerScript: pathToFileURL(distWriter) } as Partial<BatchOptions>, skip: !haveDist },
 ];
 
 async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
@@ -155,5 +160,28 @@ describe('a conversion worker that dies', () => {
     const names = readdirSync(path.join(t.dir, 'out'));
     expect(names.filter(isTempName)).toEqual([]);
     expect(names.length).toBe(summary.written);
+  });
+});
+
+describe('an output thread that dies', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it.skipIf(!haveDist)('loses nothing: what it did not confirm is written on the main thread, and no temp file stays', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const inDir = path.join(t.dir, 'in');
+    mkdirSync(inDir);
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+    const results: InputResult[] = [];
+    const outDir = path.join(t.dir, 'out');
+    const summary = await runBatch({ inputs: ['in'], cwd: t.dir, outDir, jobs: 1, outputThread: true, writerScript: pathToFileURL(crashingWriter), onResult: (r) => results.push(r) });
+    // The dead thread put its first file in place before dying: that file counts as written, not as a clash.
+    expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
+    expect(summary).toMatchObject({ inputs: 100, converted: 100, written: 100, failed: 0 });
+    const names = readdirSync(outDir);
+    expect(names.filter(isTempName)).toEqual([]);
+    expect(names.length).toBe(100);
+    for (const r of results) expect(readFileSync(path.join(outDir, path.basename(r.output!)), 'utf8')).toContain(`<name>${r.domain!.name}</name>`);
   });
 });
