@@ -8,7 +8,7 @@
 import { chmod, lstat, mkdir, open, readdir, readFile, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Xend2LibxlError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileDurably } from './durable-write.js';
 
 export const MARKER_FILE = '.xend2libxl-backup';
 const LOCK_FILE = 'upgrade.lock';
@@ -40,7 +40,7 @@ export async function prepareBackupDir(dir: string, xendRoot: string | undefined
   await chmod(dir, 0o700);
   const marker = path.join(dir, MARKER_FILE);
   const has = await lstat(marker).then(() => true, () => false);
-  if (!has) await writeFileAtomic(marker, `${JSON.stringify({ tool: 'xend2libxl', purpose: 'upgrade backup', created: new Date().toISOString() })}\n`);
+  if (!has) await replaceFileDurably(marker, `${JSON.stringify({ tool: 'xend2libxl', purpose: 'upgrade backup', created: new Date().toISOString() })}\n`);
 }
 
 /** We never write under the xend root, and a backup inside it would be. */

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileDurably } from './durable-write.js';
 import type { ManifestEntry } from './manifest.js';
 import { safeFileStem, sha256 } from './safe-name.js';
 import type { XendEntry } from './ports.js';
@@ -52,7 +52,7 @@ export async function backupDomain(backupDir: string, input: DomainBackupInput):
 
 async function writeHashed(dir: string, rel: string, text: string, kind: ManifestEntry['kind'], source: string, domain: string): Promise<ManifestEntry> {
   await mkdir(path.join(dir, path.dirname(rel)), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path.join(dir, rel), text);
+  await replaceFileDurably(path.join(dir, rel), text);
   return { file: rel, sha256: sha256(text), size: Buffer.byteLength(text), kind, source, domain };
 }
 

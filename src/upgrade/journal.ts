@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Xend2LibxlError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileDurably } from './durable-write.js';
 import type { CrashHook } from './crash-hook.js';
 import { isStep, type Step } from './steps.js';
 
@@ -171,7 +171,7 @@ export class JournalStore {
       .then(() => {
         this.queued = undefined;
         this.journal.updatedAt = new Date().toISOString();
-        this.writing = writeFileAtomic(path.join(this.dir, JOURNAL_FILE), `${JSON.stringify(this.journal, null, 2)}\n`);
+        this.writing = replaceFileDurably(path.join(this.dir, JOURNAL_FILE), `${JSON.stringify(this.journal, null, 2)}\n`);
         return this.writing;
       });
     await this.queued;

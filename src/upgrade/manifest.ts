@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileDurably } from './durable-write.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -45,7 +45,7 @@ export class Manifest {
       .catch(() => {})
       .then(() => {
         this.queued = undefined;
-        this.writing = writeFileAtomic(path.join(this.dir, MANIFEST_FILE), `${JSON.stringify({ format: 'xend2libxl-backup-manifest', files: this.entries }, null, 2)}\n`);
+        this.writing = replaceFileDurably(path.join(this.dir, MANIFEST_FILE), `${JSON.stringify({ format: 'xend2libxl-backup-manifest', files: this.entries }, null, 2)}\n`);
         return this.writing;
       });
     return this.queued;

@@ -11,7 +11,7 @@ import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
 import { HypervisorError, type ListedDomain } from './ports.js';
 import { safeFileStem, sha256 } from './safe-name.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileDurably } from './durable-write.js';
 
 /** The XML to define, from the backup, checked against the hash the journal recorded. */
 export async function backedUpXml(rc: RunContext, d: JournalDomain): Promise<string> {
@@ -61,7 +61,7 @@ export async function stepDefine(rc: RunContext, d: JournalDomain, target: Liste
     // Keep what we are about to replace: --force must not lose someone's definition.
     const keep = path.join('replaced-xml', `${safeFileStem(d.name)}.xml`);
     await mkdir(path.join(rc.opts.backupDir, 'replaced-xml'), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path.join(rc.opts.backupDir, keep), existing);
+    await replaceFileDurably(path.join(rc.opts.backupDir, keep), existing);
     rc.emit({ level: 'warn', domain: d.name, message: `replacing the existing definition on ${to} (${ours ? 'ours, incomplete' : '--force'}); the old one is saved as ${keep}` });
   }
   await rc.store.record(d, 'define-requested');

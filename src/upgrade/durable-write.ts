@@ -3,12 +3,17 @@
  * old file or the new one, never half of one. The temp file lives in the same
  * directory so the rename stays on one filesystem, and both the file and the
  * directory are fsynced so the rename survives a power cut.
+ *
+ * For the upgrade's own state (journal, manifest, backups): few files, each of
+ * which must survive a crash and replace its previous version. Batch outputs
+ * have the opposite needs — thousands of files, never replacing one without
+ * --force, no fsync per file — and their own writer (src/batch/atomic-write.ts).
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function replaceFileDurably(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
