@@ -14,14 +14,8 @@ if (problem) {
     if (err && err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  var finished;
-  exitOnUnhandledSignals(function () {
-    return finished;
-  });
+  var finish = exitOnUnhandledSignals();
   import('../dist/cli/main.js').then(function (m) {
-    return m.main(process.argv.slice(2)).then(function (code) {
-      finished = code;
-      process.exitCode = code;
-    });
+    return m.main(process.argv.slice(2)).then(finish);
   });
 }

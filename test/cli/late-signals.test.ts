@@ -10,7 +10,7 @@ import { exitOnUnhandledSignals } from '../../bin/guards.js';
  * was removed — before this guard, that run died by the signal.)
  */
 function fakeProcess() {
-  const p = new EventEmitter() as EventEmitter & { pid: number; exits: number[]; kills: string[]; exit: (code: number) => void; kill: (pid: number, s: string) => void };
+  const p = new EventEmitter() as EventEmitter & { pid: number; exitCode?: number; exits: number[]; kills: string[]; exit: (code: number) => void; kill: (pid: number, s: string) => void };
   p.pid = 4242;
   p.exits = [];
   p.kills = [];
@@ -21,19 +21,33 @@ function fakeProcess() {
 
 describe('Ctrl-C or SIGTERM when no command is listening', () => {
   it('after the command finished: exits at once with its exit code', () => {
-    let finished: number | undefined = 0;
     const p = fakeProcess();
-    exitOnUnhandledSignals(() => finished, p);
+    const finish = exitOnUnhandledSignals(p);
+    finish(1);
+    // No signal was handled: Node is left to wind down by itself.
+    expect(p.exits).toEqual([]);
+    expect(p.exitCode).toBe(1);
     p.emit('SIGTERM', 'SIGTERM');
-    finished = 1;
     p.emit('SIGINT', 'SIGINT');
-    expect(p.exits).toEqual([0, 1]);
+    expect(p.exits).toEqual([1, 1]);
     expect(p.kills).toEqual([]);
+  });
+
+  it('after a handled signal, exits the moment the command finishes (no wind-down a late press could land in)', () => {
+    const p = fakeProcess();
+    const finish = exitOnUnhandledSignals(p);
+    const command = () => undefined;
+    p.on('SIGINT', command);
+    p.emit('SIGINT', 'SIGINT');
+    p.off('SIGINT', command);
+    expect(p.exits).toEqual([]);
+    finish(130);
+    expect(p.exits).toEqual([130]);
   });
 
   it('leaves the signal to a command that listens, and exits 130 on a later press once it stopped listening', () => {
     const p = fakeProcess();
-    exitOnUnhandledSignals(() => undefined, p);
+    exitOnUnhandledSignals(p);
     const seen: string[] = [];
     const command = (s: string) => void seen.push(s);
     p.on('SIGINT', command);
@@ -48,7 +62,7 @@ describe('Ctrl-C or SIGTERM when no command is listening', () => {
 
   it('otherwise steps aside: Node’s default (death by the signal) still ends a hung read-only command', () => {
     const p = fakeProcess();
-    exitOnUnhandledSignals(() => undefined, p);
+    exitOnUnhandledSignals(p);
     p.emit('SIGINT', 'SIGINT');
     expect(p.exits).toEqual([]);
     expect(p.kills).toEqual(['4242 SIGINT']);
