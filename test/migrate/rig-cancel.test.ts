@@ -7,10 +7,10 @@
  * same guest is reused because every cancel must leave it where it was.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, ensureRig, libvirtSkipped, type Rig } from '../rig/rig.js';
+import { describe, expect, it } from 'vitest';
+import { announceSkip, libvirtSkipped } from '../rig/rig.js';
 import { binPath, repoRoot } from '../helpers/run-cli.js';
-import { removeEverywhere, startGuest, uniqueName, where } from './rig-helpers.js';
+import { startGuest, uniqueName, useRig, where } from './rig-helpers.js';
 
 const suite = libvirtSkipped ? describe.skip : describe;
 announceSkip('migrate/rig-cancel');
@@ -55,20 +55,14 @@ function migrateAndInterrupt(args: string[], delayMs: number, signal: NodeJS.Sig
 }
 
 suite('SIGINT cancels a slowed migration and leaves the guest on h1 (real rig)', () => {
-  let rig: Rig;
   const names: string[] = [];
-  beforeAll(async () => {
-    rig = await ensureRig();
-  });
-  afterAll(async () => {
-    if (rig) await removeEverywhere(rig, names);
-  });
+  const lab = useRig(names);
 
   for (const strategy of ['abort-job', 'destroy-destination'] as const) {
     it(`${strategy}: ${ROUNDS} random cancel moments`, async () => {
       const n = uniqueName(strategy === 'abort-job' ? 'cx-abort' : 'cx-destroy');
       names.push(n);
-      await startGuest(rig, rig.h1, n, 'fill=8 dirty=4');
+      await startGuest(lab.rig, lab.rig.h1, n, 'fill=8 dirty=4');
       const report: string[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         // Moments from "still in preflight" to "several seconds into the transfer".
@@ -76,13 +70,13 @@ suite('SIGINT cancels a slowed migration and leaves the guest on h1 (real rig)',
         // Mostly Ctrl-C, every third a SIGTERM; every other round the signal comes twice.
         const signal: NodeJS.Signals = i % 3 === 2 ? 'SIGTERM' : 'SIGINT';
         const twice = i % 2 === 1;
-        const r = await migrateAndInterrupt(['migrate', n, '--from', rig.h1.uri, '--to', rig.h2.tcpUri, '--bandwidth', '1', '--cancel-strategy', strategy, '--json'], delay, signal, twice);
+        const r = await migrateAndInterrupt(['migrate', n, '--from', lab.rig.h1.uri, '--to', lab.rig.h2.tcpUri, '--bandwidth', '1', '--cancel-strategy', strategy, '--json'], delay, signal, twice);
         const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
         const result = events.find((e) => e.event === 'result');
         report.push(`#${i} ${signal}${twice ? '×2' : ''} after ${delay} ms → exit ${r.code}, ${result ? `${result.status}/${result.cancelUsed}${result.migrateError ? ` (libvirt: ${result.migrateError})` : ''}` : 'stopped before start'}, signal→exit ${r.cancelToExitMs} ms`);
         expect(r.code, `${report.at(-1)}\n${r.stderr}`).toBe(130);
-        expect(await where(rig.h1, n), report.at(-1)).toEqual({ state: 'running', persistent: true });
-        expect((await where(rig.h2, n)).state, report.at(-1)).toBe('absent');
+        expect(await where(lab.rig.h1, n), report.at(-1)).toEqual({ state: 'running', persistent: true });
+        expect((await where(lab.rig.h2, n)).state, report.at(-1)).toBe('absent');
         if (result) {
           expect(result).toMatchObject({ status: 'stayed', where: 'source', cancelled: 'signal' });
           // Only a cancel that came before the job existed (or after it ended) may use nothing.

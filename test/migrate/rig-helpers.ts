@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { execFileRunner } from '../../src/libvirt/runner.js';
-import type { Rig, RigHost } from '../rig/rig.js';
+import { ensureRig, type Rig, type RigHost } from '../rig/rig.js';
 
 const runner = execFileRunner();
 export const virsh = (uri: string, ...args: string[]) => runner.start({ uri, args, timeoutMs: 60_000 }).result;
@@ -44,4 +45,25 @@ export async function removeEverywhere(rig: Rig, names: string[]): Promise<void>
       await virsh(h.uri, 'undefine', '--', n);
     }
   }
+}
+
+/**
+ * For a suite on the rig: the rig is started (or reused) before the suite, and
+ * every guest named in `names` is removed from both hosts after it. `lab.rig`
+ * is there from the first test on.
+ */
+export function useRig(names: string[]): { readonly rig: Rig } {
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    rig = await ensureRig();
+  });
+  afterAll(async () => {
+    if (rig) await removeEverywhere(rig, names);
+  });
+  return {
+    get rig(): Rig {
+      if (!rig) throw new Error('the rig is not up: useRig() must be called inside a describe() block');
+      return rig;
+    },
+  };
 }
