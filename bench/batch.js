@@ -12,7 +12,7 @@
  *    (b) `xend2libxl convert <tree> -o <out> --quiet` as a child process
  *    with the default engine (on fewer than 4 cores: the main thread converts,
  *    an output thread writes), and again with --jobs 2 (two worker threads
- *    convert and write temp files, the main thread commits them).
+ *    convert, the output thread writes).
  * 3. Print wall times, the ratio (b)/(a) (target ≤ 3×), files/s, user+sys CPU
  *    seconds and peak RSS (target ≤ 200 MB).
  *

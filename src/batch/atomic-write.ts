@@ -1,11 +1,10 @@
 /**
  * Output files appear whole or not at all: the XML is written to a temp file in
  * the same directory and then linked (no overwrite) or renamed (--force) into
- * place. In a batch the converting thread writes the temp file (file creation
- * is the expensive part and runs in parallel that way) and the main thread only
- * commits or discards it. A run killed at any moment leaves only complete
- * `.xml` files, plus at worst `.xend2libxl-<pid>-<thread>-<n>.tmp` files that
- * the next run removes.
+ * place. One thread does it per batch: the main thread, or in a large batch the
+ * output thread (output-writer.ts). A run killed at any moment leaves only
+ * complete `.xml` files, plus at worst `.xend2libxl-<pid>-<thread>-<n>.tmp`
+ * files that the next run removes.
  */
 import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { BATCH_CODES, type ReportedError } from './types.js';
 const TEMP_PATTERN = /^\.xend2libxl-(\d+)-(\d+)(?:-(\d+))?\.tmp(\.2)?$/;
 let counter = 0;
 
-/** Unique within the machine while this process lives: the thread id keeps worker threads apart. */
+/** Unique within the machine while this process lives: the thread id keeps threads apart. */
 export function tempNameFor(pid = process.pid): string {
   return `.xend2libxl-${pid}-${threadId}-${counter++}.tmp`;
 }
@@ -57,7 +56,7 @@ export function tryWriteFileAtomic(dir: string, name: string, data: string, forc
  * @returns the temp file's path
  * @throws Xend2LibxlError OUTPUT_WRITE_FAILED (no temp file is left behind)
  */
-export function writeTemp(dir: string, data: string): string {
+function writeTemp(dir: string, data: string): string {
   const temp = path.join(dir, tempNameFor());
   try {
     writeFileSync(temp, data, { mode: 0o644 });
@@ -74,7 +73,7 @@ export function writeTemp(dir: string, data: string): string {
  * whatever happened.
  * @throws Xend2LibxlError OUTPUT_EXISTS or OUTPUT_WRITE_FAILED
  */
-export function commitTemp(temp: string, dir: string, name: string, force: boolean): string {
+function commitTemp(temp: string, dir: string, name: string, force: boolean): string {
   const final = path.join(dir, name);
   try {
     if (force) renameSync(temp, final);
@@ -95,8 +94,8 @@ export function commitTemp(temp: string, dir: string, name: string, force: boole
   }
 }
 
-/** Remove a temp file whose content is not wanted (a rejected result); a missing one is fine. */
-export function discardTemp(temp: string): void {
+/** Remove a temp file that will not be committed; a missing one is fine. */
+function discardTemp(temp: string): void {
   try {
     unlinkSync(temp);
   } catch {

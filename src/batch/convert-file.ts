@@ -1,48 +1,25 @@
 /**
- * One input file → one result. Runs on the main thread or in a worker; reads
- * the file and, with an output directory, writes the XML to a temp file there,
- * so that the converting threads share the I/O as well as the CPU (creating a
- * file is the most expensive system call of a batch). The I/O is synchronous
- * on purpose: config files are a few KiB, and a thread-pool round trip per file
- * costs more than the call itself (measured with bench/batch.js).
+ * One input file → one result with its XML. Runs on the main thread or in a
+ * worker; it reads the file but writes nothing (outputs are written by the
+ * main thread or the output thread, output-writer.ts). The read is synchronous
+ * on purpose: config files are a few KiB, and a thread-pool round trip per
+ * file costs more than the call itself (measured with bench/batch.js).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { convertSxpText, type XendDefaults } from '../convert/api.js';
-import type { Xend2LibxlError } from '../errors.js';
-import { writeTemp } from './atomic-write.js';
-import { isUsableFileName } from './output-name.js';
-import { BATCH_CODES, type Converted, type InputResult } from './types.js';
+import { BATCH_CODES, type InputResult } from './types.js';
 
 export interface ConvertFileOptions {
   cwd: string;
   xendDefaults?: XendDefaults;
-  /** Absolute output directory: write each converted XML to a temp file there. */
-  outDir?: string;
-  /** Keep the XML in the result even when it went to a temp file (schema validation reads it). */
-  keepXml?: boolean;
-  /** --strict: a result with warnings will be rejected whatever else happens, so it gets no temp file. */
-  strict?: boolean;
 }
 
-export function convertFile(source: string, opts: ConvertFileOptions): Converted {
+export function convertFile(source: string, opts: ConvertFileOptions): InputResult {
   const started = performance.now();
   const result = convertToResult(source, opts);
-  const converted: Converted = { result };
-  const name = result.domain?.name;
-  const rejected = opts.strict === true && result.warnings.length > 0;
-  if (opts.outDir !== undefined && result.ok && !rejected && result.xml !== undefined && name !== undefined && isUsableFileName(name)) {
-    try {
-      converted.temp = writeTemp(opts.outDir, result.xml);
-    } catch (e) {
-      const err = e as Xend2LibxlError;
-      converted.tempError = { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message };
-    }
-  }
-  // Whatever is not in a temp file will not be written: no need to carry it back to the main thread.
-  if (opts.outDir !== undefined && !opts.keepXml) delete result.xml;
   result.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-  return converted;
+  return result;
 }
 
 const READ_ERRORS: Record<string, string> = {

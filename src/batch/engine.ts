@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ConvertFileOptions } from './convert-file.js';
-import { BATCH_CODES, type Converted } from './types.js';
+import { BATCH_CODES, type InputResult } from './types.js';
 
 /** Receives the results of the chunk that started at sequence number `first`, in chunk order. */
-export type ChunkDone = (first: number, results: Converted[]) => void;
+export type ChunkDone = (first: number, results: InputResult[]) => void;
 
 export interface Engine {
   /** Worker threads converting; 0 when only the main thread does. */
@@ -20,13 +20,6 @@ export interface Engine {
   /** Whether another chunk now would keep a thread busy (rather than wait in a queue). */
   hungry(): boolean;
   submit(first: number, sources: string[]): void;
-  /**
-   * Worker threads that may have written temp files no result names (a
-   * worker died, or the batch stopped before collecting every result).
-   */
-  readonly workerThreadIds: ReadonlySet<number>;
-  /** A worker died during the batch. */
-  readonly troubled: boolean;
   close(): Promise<void>;
 }
 
@@ -42,7 +35,7 @@ export function inlineEngine(opts: ConvertFileOptions, onDone: ChunkDone): Engin
   let closed = false;
   const runOne = async () => {
     mod ??= await import('./convert-file.js');
-    // After close nothing may convert (and write temp files) any more.
+    // After close nothing may convert any more.
     const chunk = closed ? undefined : queue.shift();
     if (chunk) onDone(chunk.first, chunk.sources.map((s) => mod!.convertFile(s, opts)));
     scheduled = queue.length > 0;
@@ -50,8 +43,6 @@ export function inlineEngine(opts: ConvertFileOptions, onDone: ChunkDone): Engin
   };
   return {
     threads: 0,
-    workerThreadIds: new Set(),
-    troubled: false,
     hungry: () => queue.length === 0,
     submit(first, sources) {
       queue.push({ first, sources });
@@ -97,9 +88,9 @@ export interface WorkerEngineOptions {
 }
 
 /**
- * `workers` worker threads; the main thread only dispatches, commits and
- * reports (measured on 2 cores: 2 workers beat 1 worker plus a converting main
- * thread, bench/batch.js). Undefined when the compiled worker script is not there (running from
+ * `workers` worker threads; the main thread only walks, dispatches and
+ * reports, and the output thread writes (measured on 2 cores: 2 workers beat
+ * 1 worker plus a converting main thread, bench/batch.js). Undefined when the compiled worker script is not there (running from
  * TypeScript sources, e.g. under vitest): the caller then converts on the main
  * thread only, which gives the same results. When every worker has died, the
  * main thread takes over.
@@ -109,22 +100,18 @@ export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: Wor
   if (!existsSync(fileURLToPath(script))) return undefined;
   const inline = inlineEngine(opts, onDone);
   const pool: PoolWorker[] = [];
-  const threadIds = new Set<number>();
-  let troubled = false;
   let closing = false;
   for (let i = 0; i < w.workers; i++) {
     const pw: PoolWorker = { worker: new Worker(script, { workerData: opts, resourceLimits: WORKER_LIMITS }), outstanding: new Map(), alive: true };
-    threadIds.add(pw.worker.threadId);
     const die = (err: Error) => {
       if (!pw.alive) return;
       pw.alive = false;
       if (closing) return;
-      troubled = true;
-      // Its chunks cost their inputs, not the batch; temps it may have written are swept at the end.
+      // Its chunks cost their inputs, not the batch.
       for (const [first, sources] of pw.outstanding) onDone(first, sources.map((source) => workerFailure(source, err)));
       pw.outstanding.clear();
     };
-    pw.worker.on('message', (m: { first: number; results: Converted[] }) => {
+    pw.worker.on('message', (m: { first: number; results: InputResult[] }) => {
       pw.outstanding.delete(m.first);
       onDone(m.first, m.results);
     });
@@ -141,10 +128,6 @@ export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: Wor
 
   return {
     threads: w.workers,
-    workerThreadIds: threadIds,
-    get troubled() {
-      return troubled;
-    },
     hungry: () => idlest() !== undefined || (allDead() && inline.hungry()),
     submit(first, sources) {
       const target = idlest();
@@ -160,6 +143,6 @@ export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: Wor
   };
 }
 
-function workerFailure(source: string, e: Error): Converted {
-  return { result: { source, ok: false, warnings: [], error: { code: BATCH_CODES.INTERNAL, message: `conversion worker failed: ${e.message}` }, durationMs: 0 } };
+function workerFailure(source: string, e: Error): InputResult {
+  return { source, ok: false, warnings: [], error: { code: BATCH_CODES.INTERNAL, message: `conversion worker failed: ${e.message}` }, durationMs: 0 };
 }

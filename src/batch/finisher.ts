@@ -1,18 +1,15 @@
 /**
  * The batch-wide, order-dependent part of a batch; runs on the main thread in
  * input order: duplicate uuids, --strict, output name checks and clashes, then
- * the commit of the temp file the converting thread wrote (link without
- * replacing, or rename with --force) or its removal when the result is
- * rejected, or — when the main thread converted — the hand-over of the XML
- * to the output thread. Only once its file is settled does the caller see a
- * result, and results are seen in input order.
+ * the atomic write of the output (link without replacing, or rename with
+ * --force) — here, or handed to the output thread. Only once its file is
+ * settled does the caller see a result, and results are seen in input order.
  */
 import path from 'node:path';
-import type { Xend2LibxlError } from '../errors.js';
-import { commitTemp, discardTemp, writeFileAtomic } from './atomic-write.js';
+import { tryWriteFileAtomic } from './atomic-write.js';
 import type { OutputWriter } from './output-writer.js';
 import { isUsableFileName } from './output-name.js';
-import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
+import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from './types.js';
 
 export interface FinisherOptions {
   /** Absolute output directory; without it results keep their XML. */
@@ -21,7 +18,7 @@ export interface FinisherOptions {
   shownOutDir?: string;
   force?: boolean;
   strict?: boolean;
-  /** Writes results that come without a temp file; without it they are written here, synchronously. */
+  /** Writes the outputs; without it they are written here, synchronously. */
   writer?: OutputWriter;
   onResult: (r: InputResult) => void;
 }
@@ -40,8 +37,7 @@ export class Finisher {
 
   constructor(private readonly opts: FinisherOptions) {}
 
-  finish(c: Converted): void {
-    const r = c.result;
+  finish(r: InputResult): void {
     const d = r.domain;
     if (r.ok && d?.uuid) {
       const first = this.uuids.get(d.uuid);
@@ -55,9 +51,10 @@ export class Finisher {
     const entry: Unreported = { r, writing: false };
     this.unreported.push(entry);
     if (this.opts.outDir !== undefined) {
-      if (r.ok && d) this.write(c, d.name, entry);
-      if (c.temp !== undefined) discardTemp(c.temp);
+      const xml = r.xml;
+      // Callers never see the XML of a written result (and the outcome may arrive before finish() returns).
       delete r.xml;
+      if (r.ok && d) this.write(r, d.name, xml, entry);
     }
     this.report();
   }
@@ -66,6 +63,10 @@ export class Finisher {
   async drained(): Promise<void> {
     await this.opts.writer?.drained();
     this.report();
+  }
+
+  summary(durationMs: number, interrupted: boolean): BatchSummary {
+    return { ...this.counts, durationMs: Math.round(durationMs), interrupted };
   }
 
   /** Report, in input order, the results whose file is settled. */
@@ -83,17 +84,7 @@ export class Finisher {
     }
   }
 
-  /** Discard the output of a result that will never be finished (the batch stopped on an error). */
-  static abandon(c: Converted): void {
-    if (c.temp !== undefined) discardTemp(c.temp);
-  }
-
-  summary(durationMs: number, interrupted: boolean): BatchSummary {
-    return { ...this.counts, durationMs: Math.round(durationMs), interrupted };
-  }
-
-  private write(c: Converted, name: string, entry: Unreported): void {
-    const r = c.result;
+  private write(r: InputResult, name: string, xml: string | undefined, entry: Unreported): void {
     if (!isUsableFileName(name)) {
       return fail(r, { code: BATCH_CODES.OUTPUT_NAME_INVALID, message: `domain name '${name}' cannot be used as a file name` });
     }
@@ -106,39 +97,23 @@ export class Finisher {
       });
     }
     this.names.set(name, r.source);
-    if (c.tempError) return fail(r, c.tempError);
+    if (xml === undefined) {
+      return fail(r, { code: BATCH_CODES.INTERNAL, message: 'the converted XML was lost before it could be written', hint: 'this is a bug; please report it' });
+    }
     const dir = this.opts.outDir!;
     const file = `${name}.xml`;
-    const shown = path.join(this.opts.shownOutDir ?? dir, file);
-    const force = Boolean(this.opts.force);
+    const settle = (refused: ReportedError | undefined) => {
+      if (refused) fail(r, refused);
+      else r.output = path.join(this.opts.shownOutDir ?? dir, file);
+    };
     const writer = this.opts.writer;
-    if (c.temp === undefined && r.xml !== undefined && writer) {
-      const xml = r.xml;
-      delete r.xml; // callers never see it, and the outcome may arrive before finish() returns
-      entry.writing = true;
-      return writer.write(file, xml, (refused) => {
-        if (refused) fail(r, refused);
-        else r.output = shown;
-        entry.writing = false;
-        this.report();
-      });
-    }
-    try {
-      if (c.temp !== undefined) {
-        const temp = c.temp;
-        c.temp = undefined; // commitTemp consumes it, whatever happens
-        commitTemp(temp, dir, file, force);
-      } else if (r.xml !== undefined) {
-        // Converted by something that did not write a temp file: write it here.
-        writeFileAtomic(dir, file, r.xml, force);
-      } else {
-        return fail(r, { code: BATCH_CODES.INTERNAL, message: 'the converted XML was lost before it could be written', hint: 'this is a bug; please report it' });
-      }
-      r.output = shown;
-    } catch (e) {
-      const err = e as Xend2LibxlError;
-      fail(r, { code: err.code ?? BATCH_CODES.OUTPUT_WRITE_FAILED, message: err.message, hint: err.hint });
-    }
+    if (!writer) return settle(tryWriteFileAtomic(dir, file, xml, Boolean(this.opts.force)));
+    entry.writing = true;
+    writer.write(file, xml, (refused) => {
+      settle(refused);
+      entry.writing = false;
+      this.report();
+    });
   }
 }
 

@@ -1,13 +1,12 @@
 /**
  * Batch conversion: stream the inputs, convert them in chunks, then — on the
  * main thread, in input order — apply the batch-wide rules (finisher.ts) and
- * settle each output before handing the result to the report writers.
+ * write each output before handing the result to the report writers.
  * Where the work runs:
  * - small batches: everything on the main thread;
- * - large batches (default): the main thread converts, an output thread
- *   writes the files (output-writer.ts);
- * - `--jobs N` > 1: N worker threads convert and write temp files, the main
- *   thread commits them.
+ * - large batches: the main thread converts, or with `--jobs N` > 1 N worker
+ *   threads do (engine.ts); one output thread writes every file
+ *   (output-writer.ts), the only thread creating files in OUTDIR.
  * Memory is bounded by the in-flight window, not by the number of inputs.
  */
 import { availableParallelism } from 'node:os';
@@ -21,7 +20,7 @@ import { inlineEngine, workerEngine, type ChunkDone, type Engine } from './engin
 import { fail, Finisher } from './finisher.js';
 import { inputPaths } from './find-inputs.js';
 import type { OutputWriter } from './output-writer.js';
-import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type ReportedError } from './types.js';
+import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from './types.js';
 
 /**
  * Below this many inputs, helper threads cost more than they save: a
@@ -31,11 +30,11 @@ import { BATCH_CODES, type BatchSummary, type Converted, type InputResult, type 
  */
 export const WORKER_THRESHOLD = 1000;
 /**
- * From this many cores the default converts on one worker thread per core:
- * each converting isolate pays its own JIT warm-up, which only pays off when
- * there are cores to spare for it. Below it (measured on 2 cores), the main
- * thread converts and one output thread writes. Not measured here on more
- * than 2 cores: `--jobs N` chooses explicitly.
+ * From this many cores the default converts on one worker thread per core
+ * minus the output thread's: each converting isolate pays its own JIT
+ * warm-up, which only pays off with cores to spare. Below it (measured on 2
+ * cores) the main thread converts. Not measured here on more than 2 cores:
+ * `--jobs N` chooses explicitly.
  */
 const WORKERS_FROM_CORES = 4;
 
@@ -53,7 +52,7 @@ export interface BatchOptions {
   strict?: boolean;
   /** Converting threads: 1 = the main thread, N > 1 = N worker threads; undefined = chosen by batch size and cores. */
   jobs?: number;
-  /** Write outputs on an output thread when converting on the main thread; undefined = when the batch is large. */
+  /** Write outputs on an output thread; undefined = when the batch is large or worker threads convert. */
   outputThread?: boolean;
   xendDefaults?: XendDefaults;
   /** Schema check of one output; resolves to an error when invalid. */
@@ -94,23 +93,23 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   let wake: (() => void) | undefined;
   const validate = opts.validate ? validator(opts.validate, opts.jobs ?? availableParallelism()) : undefined;
   const onDone: ChunkDone = (first, results) => {
-    results.forEach((c, i) => {
-      const check = validate?.(c);
+    results.forEach((r, i) => {
+      const check = validate?.(r);
       // If the batch stops on an error, checks still running must not become unhandled rejections.
       check?.catch(() => undefined);
-      arrived.set(first + i, { c, check });
+      arrived.set(first + i, { r, check });
     });
     wake?.();
   };
   const size = ended ? head.length : Infinity;
-  const threads = opts.jobs ?? (size > WORKER_THRESHOLD && availableParallelism() >= WORKERS_FROM_CORES ? availableParallelism() : 1);
+  const cores = availableParallelism();
+  const threads = opts.jobs ?? (size > WORKER_THRESHOLD && cores >= WORKERS_FROM_CORES ? cores - 1 : 1);
   // Loaded only for a batch that uses it: a one-file convert stays quick to start (bench/startup.js).
   const writer =
-    outDir !== undefined && threads <= 1 && (opts.outputThread ?? size > WORKER_THRESHOLD)
+    outDir !== undefined && (opts.outputThread ?? (size > WORKER_THRESHOLD || threads > 1))
       ? (await import('./output-writer.js')).outputThread({ dir: outDir, force: Boolean(opts.force), script: opts.writerScript, onSettled: () => wake?.() })
       : undefined;
-  // With an output thread the converting thread writes nothing: the XML goes to the writer.
-  const engine = chooseEngine(opts, writer ? undefined : outDir, threads, onDone);
+  const engine = chooseEngine(opts, threads, onDone);
   const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, writer, onResult: opts.onResult });
   const window = Math.max(1, engine.threads) * WINDOW_CHUNKS_PER_THREAD * CHUNK;
   const onAbort = () => wake?.();
@@ -133,7 +132,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       for (let next = arrived.get(finished); next !== undefined; next = arrived.get(finished)) {
         if (next.check) await next.check;
         arrived.delete(finished);
-        finisher.finish(next.c);
+        finisher.finish(next.r);
         finished++;
         opts.onProgress?.(finished, engine.threads);
       }
@@ -150,24 +149,17 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all([engine.close(), writer?.close()]);
-    if (outDir) await cleanUp(outDir, engine, writer, arrived, failed || Boolean(opts.signal?.aborted));
+    await Promise.all([...arrived.values()].map((a) => a.check?.catch(() => undefined)));
+    // A stopped or dead output thread may have left temp files no result names.
+    if (outDir && writer && (failed || opts.signal?.aborted || writer.troubled)) removeThreadTemps(outDir, new Set([writer.threadId]));
   }
   return finisher.summary(performance.now() - started, Boolean(opts.signal?.aborted));
 }
 
 interface Arrived {
-  c: Converted;
-  /** Schema validation still running; it marks `c` failed when the XML is invalid. */
+  r: InputResult;
+  /** Schema validation still running; it marks `r` failed when the XML is invalid. */
   check?: Promise<void>;
-}
-
-/** After a batch that stopped early or lost a thread, no temp file of this run may stay behind. */
-async function cleanUp(outDir: string, engine: Engine, writer: OutputWriter | undefined, arrived: Map<number, Arrived>, stoppedEarly: boolean): Promise<void> {
-  await Promise.all([...arrived.values()].map((a) => a.check?.catch(() => undefined)));
-  for (const a of arrived.values()) Finisher.abandon(a.c);
-  const threads = new Set(engine.workerThreadIds);
-  if (writer) threads.add(writer.threadId);
-  if ((stoppedEarly || engine.troubled || writer?.troubled) && threads.size > 0) removeThreadTemps(outDir, threads);
 }
 
 function prepareOutDir(outDir: string): void {
@@ -179,8 +171,8 @@ function prepareOutDir(outDir: string): void {
   }
 }
 
-function chooseEngine(opts: BatchOptions, outDir: string | undefined, threads: number, onDone: ChunkDone): Engine {
-  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, outDir, keepXml: opts.validate !== undefined, strict: opts.strict };
+function chooseEngine(opts: BatchOptions, threads: number, onDone: ChunkDone): Engine {
+  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults };
   if (threads <= 1) return inlineEngine(convertOpts, onDone);
   return workerEngine(convertOpts, onDone, { workers: threads, script: opts.workerScript }) ?? inlineEngine(convertOpts, onDone);
 }
@@ -190,7 +182,7 @@ function chooseEngine(opts: BatchOptions, outDir: string | undefined, threads: n
  * conversion is done, at most `concurrency` at a time, so it overlaps with the
  * conversions still running.
  */
-function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (c: Converted) => Promise<void> | undefined {
+function validator(check: NonNullable<BatchOptions['validate']>, concurrency: number): (r: InputResult) => Promise<void> | undefined {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
@@ -199,8 +191,7 @@ function validator(check: NonNullable<BatchOptions['validate']>, concurrency: nu
     if (next) next();
     else running--;
   };
-  return (c) => {
-    const r = c.result;
+  return (r) => {
     if (!r.ok || r.xml === undefined) return undefined;
     const xml = r.xml;
     return (async () => {

@@ -27,19 +27,6 @@ export interface InputResult {
   durationMs: number;
 }
 
-/**
- * A conversion as it leaves the converting thread (plain data, crosses worker
- * threads). With an output directory the XML is already in `temp`; the main
- * thread commits or discards that file and never hands these fields to callers.
- */
-export interface Converted {
-  result: InputResult;
-  /** Temp file in the output directory holding `result`'s XML. */
-  temp?: string;
-  /** Why the temp file could not be written (reported only if the result would have been written). */
-  tempError?: ReportedError;
-}
-
 export interface BatchSummary {
   inputs: number;
   converted: number;

@@ -1,5 +1,5 @@
-// Test double for a conversion worker that dies mid-chunk: it converts (and so
-// writes the temp file of) the first input it is sent, then exits without answering.
+// Test double for a conversion worker that dies mid-chunk: it converts the first
+// input it is sent, then exits without answering.
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertFile } from '../../dist/batch/convert-file.js';
 

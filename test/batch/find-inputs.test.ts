@@ -67,8 +67,8 @@ describe('a directory that cannot be listed', () => {
 
   it('becomes a failed INPUT_UNREADABLE result', () => {
     const c = convertFile('/nonexistent-dir-x2l', { cwd: '/' });
-    expect(c.result.ok).toBe(false);
-    expect(c.result.error?.code).toBe('INPUT_UNREADABLE');
-    expect(c.result.error?.message).toBe('cannot read input: no such file');
+    expect(c.ok).toBe(false);
+    expect(c.error?.code).toBe('INPUT_UNREADABLE');
+    expect(c.error?.message).toBe('cannot read input: no such file');
   });
 });

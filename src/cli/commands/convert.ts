@@ -26,7 +26,7 @@ export const convertOptionSpecs: OptionSpec[] = [
   { key: 'junit', flags: '--junit <file>', description: 'also write a JUnit XML report (one testcase per input) to FILE' },
   { key: 'strict', flags: '--strict', description: 'treat warnings as failures (exit 1, no XML written for that input)' },
   { key: 'validate', flags: '--validate', description: "check every XML against libvirt's domain schema (needs xmllint or virt-xml-validate)" },
-  { key: 'jobs', flags: '-j, --jobs <n>', description: 'converting threads: 1 = the main thread (with an output thread for large batches), N > 1 = N worker threads (default: 1 below 4 cores, else one per core)', parse: intInRange('--jobs', 1, 64) },
+  { key: 'jobs', flags: '-j, --jobs <n>', description: 'converting threads: 1 = the main thread, N > 1 = N worker threads (default: 1 below 4 cores, else cores - 1); large batches also get one thread that writes every file', parse: intInRange('--jobs', 1, 64) },
   { key: 'force', flags: '--force', description: 'replace existing <name>.xml files in the output directory' },
   { key: 'quiet', flags: '-q, --quiet', description: 'no progress and no warning lines (errors are still printed)' },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "the source host's xend-config.sxp, for the defaults xend applied (vif-script, vnc-listen, vncpasswd, keymap)" },

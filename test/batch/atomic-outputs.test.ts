@@ -1,11 +1,10 @@
 /**
- * The converting thread writes each XML to a temp file in OUTDIR; the main
- * thread commits it (link, or rename with --force) or discards it — or, when
- * the main thread converts a large batch, an output thread writes each file.
- * Every test runs on the main thread, on worker threads and with an output
- * thread (the compiled scripts from dist/, built by `npx tsc -p .` / npm
- * test) and checks that no temp file and nothing half-written is ever left
- * behind.
+ * Each output is written to a temp file in OUTDIR and linked (or, with
+ * --force, renamed) into place, by the main thread or by the output thread;
+ * rejected results are never written. Every test runs on the main thread
+ * alone, with an output thread, and on worker threads with an output thread
+ * (the compiled scripts from dist/, built by `npx tsc -p .` / npm test) and
+ * checks that no temp file and nothing half-written is ever left behind.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,12 +22,12 @@ const distWriter = path.join(repoRoot, 'dist/batch/writer-worker.js');
 const crashingWorker = path.join(repoRoot, 'test/batch/crashing-worker.mjs');
 const crashingWriter = path.join(repoRoot, 'test/batch/crashing-writer.mjs');
 const haveDist = existsSync(distWorker) && existsSync(distWriter);
-if (!haveDist) console.warn(`temp-handover: ${distWorker} or ${distWriter} missing (run \`npx tsc -p .\`): thread variants are skipped`);
+if (!haveDist) console.warn(`atomic-outputs: ${distWorker} or ${distWriter} missing (run \`npx tsc -p .\`): thread variants are skipped`);
 
 const engines = [
   { label: 'main thread', extra: { jobs: 1, outputThread: false } as Partial<BatchOptions>, skip: false },
-  { label: 'worker threads', extra: { jobs: 2, workerScript: pathToFileURL(distWorker) } as Partial<BatchOptions>, skip: !haveDist },
   { label: 'main thread with an output thread', extra: { jobs: 1, outputThread: true, writerScript: pathToFileURL(distWriter) } as Partial<BatchOptions>, skip: !haveDist },
+  { label: 'worker threads with an output thread', extra: { jobs: 2, workerScript: pathToFileURL(distWorker), writerScript: pathToFileURL(distWriter) } as Partial<BatchOptions>, skip: !haveDist },
 ];
 
 async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
@@ -39,7 +38,7 @@ async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
 
 const temps = (dir: string) => readdirSync(dir).filter(isTempName);
 
-describe.each(engines)('temp-file handover ($label)', ({ extra, skip }) => {
+describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
   let cleanup: (() => void) | undefined;
   afterEach(() => cleanup?.());
   const out = () => {
@@ -143,16 +142,24 @@ describe('a conversion worker that dies', () => {
   let cleanup: (() => void) | undefined;
   afterEach(() => cleanup?.());
 
-  it.skipIf(!haveDist)('costs only its own inputs; the main thread takes over and its temp files are removed', async () => {
+  it.skipIf(!haveDist)('costs only its own inputs; the main thread takes over and writes the rest', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const inDir = path.join(t.dir, 'in');
     mkdirSync(inDir);
     for (let i = 0; i < 100; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
     const results: InputResult[] = [];
-    const summary = await runBatch({ inputs: ['in'], cwd: t.dir, outDir: path.join(t.dir, 'out'), jobs: 2, workerScript: pathToFileURL(crashingWorker), onResult: (r) => results.push(r) });
+    const summary = await runBatch({
+      inputs: ['in'],
+      cwd: t.dir,
+      outDir: path.join(t.dir, 'out'),
+      jobs: 2,
+      workerScript: pathToFileURL(crashingWorker),
+      writerScript: pathToFileURL(distWriter),
+      onResult: (r) => results.push(r),
+    });
     const lost = results.filter((r) => !r.ok);
-    // Each of the two workers wrote one temp file for its first chunk, then died.
+    // Each of the two workers converted one input of its first chunk, then died without answering.
     expect(lost.length).toBeGreaterThan(0);
     expect(lost.every((r) => r.error?.code === 'INTERNAL' && /conversion worker/.test(r.error.message))).toBe(true);
     expect(summary.converted + lost.length).toBe(100);
