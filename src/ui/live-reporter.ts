@@ -111,21 +111,32 @@ export function createLiveReporter(ctx: CliContext, ora: (o: OraOptions) => Ora,
 /**
  * ora moves the cursor with `cursorTo`/`moveCursor`/`clearLine`, which only
  * `tty.WriteStream` has. Injected streams (tests, the wizard's captured output)
- * get the same effect as plain ANSI sequences.
+ * get the same effect as plain ANSI sequences. A terminal that reports no size
+ * (a serial console, a pty nobody sized) has 0 columns, and ora divides by
+ * them: the line count of a frame became Infinity and it cleared lines forever
+ * at 100 % CPU, so such a terminal is wrapped too, with 80 columns.
  */
 function cursorCapable(s: OutStream): OutStream & Record<string, unknown> {
-  const real = s as OutStream & Partial<Record<'cursorTo' | 'moveCursor' | 'clearLine' | 'once' | 'removeListener', (...a: unknown[]) => unknown>>;
-  if (typeof real.cursorTo === 'function' && typeof real.clearLine === 'function') return real as OutStream & Record<string, unknown>;
+  type Method = (...a: unknown[]) => unknown;
+  const real = s as OutStream & Partial<Record<'cursorTo' | 'moveCursor' | 'clearLine' | 'once' | 'removeListener', Method>> & { rows?: number };
+  if (typeof real.cursorTo === 'function' && typeof real.clearLine === 'function' && real.columns) return real as OutStream & Record<string, unknown>;
+  const own = (name: 'cursorTo' | 'moveCursor' | 'clearLine' | 'once' | 'removeListener', fallback: Method): Method => {
+    const m = real[name];
+    return typeof m === 'function' ? (...a: unknown[]) => m.apply(real, a) : fallback;
+  };
   return {
     isTTY: true,
     get columns() {
-      return s.columns || 80; // a pty with no size reports 0
+      return s.columns || 80;
+    },
+    get rows() {
+      return real.rows;
     },
     write: (chunk: string) => s.write(chunk),
-    cursorTo: (x: number) => s.write(`\x1b[${x + 1}G`),
-    moveCursor: (_dx: number, dy: number) => s.write(dy < 0 ? `\x1b[${-dy}A` : dy > 0 ? `\x1b[${dy}B` : ''),
-    clearLine: () => s.write('\x1b[2K'),
-    once: () => undefined,
-    removeListener: () => undefined,
+    cursorTo: own('cursorTo', (x) => s.write(`\x1b[${(x as number) + 1}G`)),
+    moveCursor: own('moveCursor', (_dx, dy) => s.write((dy as number) < 0 ? `\x1b[${-(dy as number)}A` : (dy as number) > 0 ? `\x1b[${dy as number}B` : '')),
+    clearLine: own('clearLine', () => s.write('\x1b[2K')),
+    once: own('once', () => undefined),
+    removeListener: own('removeListener', () => undefined),
   };
 }

@@ -137,6 +137,28 @@ describe('live reporter (interactive terminal, ora)', () => {
     expect(ctx.err()).toContain('\x1b[31m✖\x1b[39m x failed');
   });
 
+  it('on a terminal that reports 0 columns (serial console, unsized pty) redraws as if it had 80', () => {
+    // Before the fix ora divided by the 0 columns and cleared lines forever at 100 % CPU
+    // (`convert` hung under `script`); the counter turns such a runaway into a failure.
+    let calls = 0;
+    let err = '';
+    const counted = () => {
+      if (++calls > 10_000) throw new Error('runaway redraw');
+      return true;
+    };
+    const stderr = { isTTY: true, columns: 0, rows: 0, write: (t: string) => ((err += t), counted()), cursorTo: counted, moveCursor: counted, clearLine: counted };
+    const ctx = { ...ctxWith({ TERM: 'xterm-256color', NO_COLOR: '1' }, true), stderr } as CliContext;
+    const r = createReporter(ctx, {});
+    const p = r.progress('converting', 100);
+    r.warn('web1: a warning printed above the bar');
+    for (let i = 0; i <= 100; i++) p.update(i);
+    p.done('100 converted');
+    r.close();
+    expect(calls).toBeLessThan(200);
+    expect(err).toContain('⚠ warning: web1: a warning printed above the bar');
+    expect(err).toContain('✔ 100 converted');
+  });
+
   it('writes plain lines on a TTY when the mode is forced to plain (the fallback when ora is not loaded)', () => {
     const ctx = ctxWith({ TERM: 'xterm-256color' }, true);
     const r = createReporter(ctx, { mode: 'plain', now: fixedNow });
