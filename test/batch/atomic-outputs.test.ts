@@ -38,15 +38,25 @@ async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
 
 const temps = (dir: string) => readdirSync(dir).filter(isTempName);
 
-describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
-  const out = () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    return t.dir;
-  };
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+/** A fresh temp directory, removed after the test. */
+const out = () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+};
+/** A temp directory with `count` generated configs in `in/` (output goes to `out/`). */
+function inputTree(count: number): { dir: string; outDir: string } {
+  const dir = out();
+  mkdirSync(path.join(dir, 'in'));
+  for (let i = 0; i < count; i++) writeFileSync(path.join(dir, 'in', `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+  return { dir, outDir: path.join(dir, 'out') };
+}
 
+describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
   it.skipIf(skip)('a result rejected by --strict leaves neither its file nor a temp file', async () => {
     const dir = out();
     const { results } = await run({ ...extra, inputs: [configOf(UUIDS.win2k8), configOf(UUIDS.web01)], outDir: dir, strict: true });
@@ -112,11 +122,7 @@ describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
   });
 
   it.skipIf(skip)('an abort mid-run commits what is in flight and leaves no temp file', async () => {
-    const dir = out();
-    const inDir = path.join(dir, 'in');
-    mkdirSync(inDir);
-    for (let i = 0; i < 300; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
-    const outDir = path.join(dir, 'out');
+    const { dir, outDir } = inputTree(300);
     const abort = new AbortController();
     let seen = 0;
     const summary = await runBatch({
@@ -138,21 +144,14 @@ describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
   });
 });
 
-describe('a conversion worker that dies', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
-
-  it.skipIf(!haveDist)('costs only its own inputs; the main thread takes over and writes the rest', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const inDir = path.join(t.dir, 'in');
-    mkdirSync(inDir);
-    for (let i = 0; i < 100; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+describe('threads that die', () => {
+  it.skipIf(!haveDist)('a conversion worker costs only its own inputs; the main thread takes over', async () => {
+    const { dir, outDir } = inputTree(100);
     const results: InputResult[] = [];
     const summary = await runBatch({
       inputs: ['in'],
-      cwd: t.dir,
-      outDir: path.join(t.dir, 'out'),
+      cwd: dir,
+      outDir,
       jobs: 2,
       workerScript: pathToFileURL(crashingWorker),
       writerScript: pathToFileURL(distWriter),
@@ -164,25 +163,15 @@ describe('a conversion worker that dies', () => {
     expect(lost.every((r) => r.error?.code === 'INTERNAL' && /conversion worker/.test(r.error.message))).toBe(true);
     expect(summary.converted + lost.length).toBe(100);
     expect(summary.converted).toBeGreaterThan(0);
-    const names = readdirSync(path.join(t.dir, 'out'));
+    const names = readdirSync(outDir);
     expect(names.filter(isTempName)).toEqual([]);
     expect(names.length).toBe(summary.written);
   });
-});
 
-describe('an output thread that dies', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
-
-  it.skipIf(!haveDist)('loses nothing: what it did not confirm is written on the main thread, and no temp file stays', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const inDir = path.join(t.dir, 'in');
-    mkdirSync(inDir);
-    for (let i = 0; i < 100; i++) writeFileSync(path.join(inDir, `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+  it.skipIf(!haveDist)('an output thread loses nothing: what it did not confirm is written on the main thread, and no temp file stays', async () => {
+    const { dir, outDir } = inputTree(100);
     const results: InputResult[] = [];
-    const outDir = path.join(t.dir, 'out');
-    const summary = await runBatch({ inputs: ['in'], cwd: t.dir, outDir, jobs: 1, outputThread: true, writerScript: pathToFileURL(crashingWriter), onResult: (r) => results.push(r) });
+    const summary = await runBatch({ inputs: ['in'], cwd: dir, outDir, jobs: 1, outputThread: true, writerScript: pathToFileURL(crashingWriter), onResult: (r) => results.push(r) });
     // The dead thread put its first file in place before dying: that file counts as written, not as a clash.
     expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
     expect(summary).toMatchObject({ inputs: 100, converted: 100, written: 100, failed: 0 });

@@ -64,11 +64,14 @@ function classify(out: string) {
   return { xml, temps, other, incomplete };
 }
 
+/** [who converts, --jobs]: both engines a large batch can run on. */
+const ENGINES: [string, number][] = [
+  ['worker threads', 2],
+  ['the main thread with an output thread', 1],
+];
+
 describe('interrupted batch', () => {
-  it.each([
-    ['worker threads', 2],
-    ['the main thread with an output thread', 1],
-  ])('SIGKILL mid-run (conversions on %s) leaves only complete .xml files; the next run cleans up and finishes', async (_label, jobs) => {
+  it.each(ENGINES)('SIGKILL mid-run (conversions on %s) leaves only complete .xml files; the next run cleans up and finishes', async (_label, jobs) => {
     const out = path.join(root.dir, `out-kill-${jobs}`);
     const r = await startAndSignal(out, 'SIGKILL', 100, jobs);
     expect(r.signal).toBe('SIGKILL');
@@ -87,10 +90,7 @@ describe('interrupted batch', () => {
     expect(final.incomplete).toEqual([]);
   });
 
-  it.each([
-    ['worker threads', 2],
-    ['the main thread with an output thread', 1],
-  ])('SIGINT (conversions on %s) stops taking inputs, commits what is in flight and exits 130 without temp files', async (_label, jobs) => {
+  it.each(ENGINES)('SIGINT (conversions on %s) stops taking inputs, commits what is in flight and exits 130 without temp files', async (_label, jobs) => {
     const out = path.join(root.dir, `out-int-${jobs}`);
     const r = await startAndSignal(out, 'SIGINT', 50, jobs);
     expect(r.code).toBe(130);
