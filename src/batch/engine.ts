@@ -1,9 +1,10 @@
 /**
- * Where conversions run: on the main thread for small batches, or on worker
- * threads for large ones (conversion is CPU-bound). Inputs travel in chunks
- * of consecutive sequence numbers and results come back per chunk, so the
- * main thread pays one message and one event-loop turn per chunk, not per
- * input. Results arrive in any order; the caller restores input order.
+ * Where conversions run: on the main thread, or on worker threads with
+ * `--jobs N` and by default on 4 cores or more (run-batch.ts decides).
+ * Inputs travel in chunks of consecutive sequence numbers and results come
+ * back per chunk, so the main thread pays one message and one event-loop turn
+ * per chunk, not per input. Results arrive in any order; the caller restores
+ * input order.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -90,10 +91,10 @@ export interface WorkerEngineOptions {
 /**
  * `workers` worker threads; the main thread only walks, dispatches and
  * reports, and the output thread writes (measured on 2 cores: 2 workers beat
- * 1 worker plus a converting main thread, bench/batch.js). Undefined when the compiled worker script is not there (running from
- * TypeScript sources, e.g. under vitest): the caller then converts on the main
- * thread only, which gives the same results. When every worker has died, the
- * main thread takes over.
+ * 1 worker plus a converting main thread, bench/batch.js). Undefined when the
+ * compiled worker script is not there (running from TypeScript sources, e.g.
+ * under vitest): the caller then converts on the main thread only, which gives
+ * the same results. When every worker has died, the main thread takes over.
  */
 export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: WorkerEngineOptions): Engine | undefined {
   const script = w.script ?? new URL('./worker.js', import.meta.url);
