@@ -32,7 +32,8 @@ export function isTempName(name: string): boolean {
  * @throws Xend2LibxlError OUTPUT_EXISTS or OUTPUT_WRITE_FAILED
  */
 export function writeFileAtomic(dir: string, name: string, data: string, force: boolean): string {
-  return commitTemp(writeTemp(dir, data), dir, name, force);
+  const final = path.join(dir, name);
+  return commitTemp(writeTemp(dir, data, final), final, force);
 }
 
 /**
@@ -54,16 +55,16 @@ export function tryWriteFileAtomic(dir: string, name: string, data: string, forc
 /**
  * First half of an atomic write: the data in a fresh temp file in `dir`.
  * @returns the temp file's path
- * @throws Xend2LibxlError OUTPUT_WRITE_FAILED (no temp file is left behind)
+ * @throws Xend2LibxlError OUTPUT_WRITE_FAILED about `final` (no temp file is left behind)
  */
-function writeTemp(dir: string, data: string): string {
+function writeTemp(dir: string, data: string, final: string): string {
   const temp = path.join(dir, tempNameFor());
   try {
     writeFileSync(temp, data, { mode: 0o644 });
     return temp;
   } catch (e) {
     discardTemp(temp);
-    throw writeFailed(path.join(dir, path.basename(temp)), e);
+    throw writeFailed(final, e);
   }
 }
 
@@ -73,8 +74,7 @@ function writeTemp(dir: string, data: string): string {
  * whatever happened.
  * @throws Xend2LibxlError OUTPUT_EXISTS or OUTPUT_WRITE_FAILED
  */
-function commitTemp(temp: string, dir: string, name: string, force: boolean): string {
-  const final = path.join(dir, name);
+function commitTemp(temp: string, final: string, force: boolean): string {
   try {
     if (force) renameSync(temp, final);
     else {
@@ -103,9 +103,20 @@ function discardTemp(temp: string): void {
   }
 }
 
+/** Why a write failed, for the errors a full, read-only or foreign output directory gives. */
+const WRITE_ERRORS: Record<string, { why: string; hint: string }> = {
+  ENOSPC: { why: 'no space left on the output device', hint: 'free some space or choose another -o, then run again with --force (files already written are complete)' },
+  EDQUOT: { why: 'disk quota exceeded', hint: 'free some space or choose another -o, then run again with --force (files already written are complete)' },
+  EROFS: { why: 'the output directory is on a read-only file system', hint: 'choose a writable directory with -o' },
+  EACCES: { why: 'permission denied', hint: 'choose a directory you may write to with -o, or run as its owner' },
+  EPERM: { why: 'operation not permitted', hint: 'choose a directory you may write to with -o, or run as its owner' },
+};
+
 function writeFailed(file: string, e: unknown): Xend2LibxlError {
   const err = e as NodeJS.ErrnoException;
-  return new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${file}: ${err.code ?? err.message}`, { file, cause: e });
+  const known = WRITE_ERRORS[err.code ?? ''];
+  const why = known ? `${known.why} (${err.code})` : (err.code ?? err.message);
+  return new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${file}: ${why}`, { file, hint: known?.hint, cause: e });
 }
 
 /** link(2), or on filesystems without hard links a check-then-copy (not race-free, but still never half-written). */

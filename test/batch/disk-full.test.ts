@@ -1,0 +1,82 @@
+/**
+ * A batch whose output device fills up: the built CLI converts into a tiny
+ * tmpfs, mounted in a private mount namespace (`unshare --mount`, needs root;
+ * CI runs as root). What fits is written whole, every other input fails with
+ * a plain reason and what to do, and no temp file stays behind.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath } from '../helpers/run-cli.js';
+import { manyDomainsText, tempDir } from './fixture-paths.js';
+
+const COUNT = 200;
+
+function canMount(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root';
+  try {
+    execFileSync('unshare', ['--mount', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    return undefined;
+  } catch (e) {
+    return `unshare --mount failed (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+const why = canMount();
+if (why) console.warn(`disk-full: skipped, a private tmpfs cannot be mounted here: ${why}`);
+
+describe.skipIf(why !== undefined)('a batch into an output directory that fills up', () => {
+  let root: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    root = tempDir('xend2libxl-full-');
+    for (let i = 0; i < COUNT; i++) {
+      const d = manyDomainsText(i);
+      mkdirSync(path.join(root.dir, 'domains', d.uuid), { recursive: true });
+      writeFileSync(path.join(root.dir, 'domains', d.uuid, 'config.sxp'), d.text);
+    }
+    mkdirSync(path.join(root.dir, 'mnt'));
+  });
+  afterAll(() => root.cleanup());
+
+  it.each([
+    ['the main thread', '1'],
+    ['the output thread (worker threads convert)', '2'],
+  ])('written by %s: what fits is whole, the rest fails with the reason and a hint, no temp file stays', (_label, jobs) => {
+    // Inside the namespace: mount 64 KiB, convert, then describe what is in the output directory
+    // (the mount and its files vanish with the namespace).
+    const inspect =
+      "const fs=require('fs'),d=process.argv[1];const n=fs.readdirSync(d);" +
+      "console.log('LISTING '+JSON.stringify({names:n,incomplete:n.filter(f=>!/<\\/domain>\\s*$/.test(fs.readFileSync(d+'/'+f,'utf8')))}))";
+    const script = [
+      'mount -t tmpfs -o size=64k tmpfs mnt',
+      `"$NODE" "$BIN" convert domains -o mnt/out --json --jobs ${jobs}; echo "EXIT $?"`,
+      `"$NODE" -e "$INSPECT" mnt/out`,
+    ].join('; ');
+    const r = spawnSync('unshare', ['--mount', 'sh', '-c', script], {
+      cwd: root.dir,
+      env: { PATH: process.env.PATH, NODE: process.execPath, BIN: binPath, INSPECT: inspect },
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 64 << 20,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/EXIT 1\n/);
+    const report = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('EXIT ')));
+    const listing = JSON.parse(/LISTING (.*)/.exec(r.stdout)![1]) as { names: string[]; incomplete: string[] };
+
+    const failed = report.results.filter((x: { ok: boolean }) => !x.ok);
+    expect(report.summary.inputs).toBe(COUNT);
+    expect(report.summary.written).toBeGreaterThan(0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(report.summary.written + failed.length).toBe(COUNT);
+    for (const f of failed) {
+      expect(f.error.code).toBe('OUTPUT_WRITE_FAILED');
+      // The file the admin asked for, not our temp name; the reason in words; what to do.
+      expect(f.error.message).toMatch(/^cannot write \/.*\/mnt\/out\/[^/]+\.xml: no space left on the output device \(ENOSPC\)$/);
+      expect(f.error.hint).toMatch(/free some space.*--force/);
+    }
+    expect(listing.names.length).toBe(report.summary.written);
+    expect(listing.names.every((n) => n.endsWith('.xml'))).toBe(true);
+    expect(listing.incomplete).toEqual([]);
+  });
+});
