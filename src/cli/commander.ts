@@ -9,9 +9,10 @@ import { createRequire } from 'node:module';
 
 const commander = createRequire(import.meta.url)('commander') as typeof import('commander');
 
-export const { Argument, Command, CommanderError, InvalidArgumentError, Option } = commander;
+export const { Argument, Command, CommanderError, Help, InvalidArgumentError, Option } = commander;
 export type Argument = import('commander').Argument;
 export type Command = import('commander').Command;
 export type CommanderError = import('commander').CommanderError;
+export type Help = import('commander').Help;
 export type InvalidArgumentError = import('commander').InvalidArgumentError;
 export type Option = import('commander').Option;

@@ -1,12 +1,12 @@
 /**
  * The command-line front end: argv → typed options → one core call per command.
- * Commands live in ./commands (one file each); this file wires them up and owns
+ * Commands live in ./commands (one file each, loaded when used); this file wires them up and owns
  * the mapping from errors to messages and exit codes. The core never prints.
  */
 import { Command, CommanderError } from './commander.js';
 import { CliContext, processContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { registerCommands } from './commands/index.js';
+import { defineForHelp, registerCommands } from './commands/index.js';
 import { addHelpExamples } from '../ui/help-examples.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -61,6 +61,7 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
 
 async function runProgram(program: Command, argv: string[], ctx: CliContext): Promise<number> {
   try {
+    await defineForHelp(program, argv, ctx);
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (err) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../helpers/run-cli.js';
 import { buildProgram } from '../../src/cli/main.js';
+import { COMMANDS, defineAllCommands } from '../../src/cli/commands/index.js';
 
 /** Split a command line like a POSIX shell does for the quoting our examples use ('…' and "…"). */
 function shellWords(line: string): string[] {
@@ -27,6 +28,18 @@ function shellWords(line: string): string[] {
 const commands = buildProgram({ stdout: { write: () => 0 }, stderr: { write: () => 0 }, env: {}, cwd: '/', exitCode: 0 }).commands.map((c) => c.name());
 
 describe('--help', () => {
+  it('lists each command as its loaded definition would (the root help does not load them)', async () => {
+    const ctx = { stdout: { write: () => 0 }, stderr: { write: () => 0 }, env: {}, cwd: '/', exitCode: 0 };
+    const program = buildProgram(ctx);
+    const { Help } = await import('commander');
+    const placeholders = program.commands.map((c) => new Help().subcommandTerm(c));
+    await defineAllCommands(program, ctx);
+    const terms = program.commands.map((c) => new Help().subcommandTerm(c));
+    expect(COMMANDS.map((e) => e.term)).toEqual(terms);
+    // Undefined, a command has no options or arguments of its own: the table is what the root help shows.
+    expect(placeholders).toEqual(COMMANDS.map((e) => e.name));
+  });
+
   it('lists the global options on the root', async () => {
     const r = await runCli(['--help']);
     for (const flag of ['-v, --verbose', '-q, --quiet', '--log-file <file>', '--no-color', '--debug']) expect(r.stdout).toContain(flag);
@@ -51,7 +64,9 @@ describe('--help', () => {
     for (const line of lines) {
       const argv = shellWords(line.slice(4).replace(/\s+#\s.*$/, '').replace(/^source <\((.*)\)$/, '$1').replace(/\s+(\||>).*$/, '')).slice(1);
       let err = '';
-      const program = buildProgram({ stdout: { write: () => 0 }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: '/', exitCode: 0 });
+      const ctx = { stdout: { write: () => 0 }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: '/', exitCode: 0 };
+      const program = buildProgram(ctx);
+      await defineAllCommands(program, ctx);
       // Parse only: every action replaced by a no-op, so commander's own checks (unknown flags, choices, arguments) decide.
       const stub = (c: InstanceType<typeof Command>) => {
         c.action(() => undefined);
@@ -63,7 +78,7 @@ describe('--help', () => {
     }
   });
 
-  it('does not load ora or the prompts library (startup time)', () => {
+  it('does not load ora, the prompts library or any command definition (startup time)', () => {
     // A resolve hook in Node's loader thread reports every ES module specifier the CLI imports
     // (ora and @inquirer/* are ES modules only, so an import of either would show).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x2l-lazy-'));
@@ -77,5 +92,7 @@ describe('--help', () => {
     // Positive control: the hook does see the CLI's real imports.
     expect(r.stderr).toContain('IMPORT ./commands/index.js');
     expect(r.stderr).not.toMatch(/IMPORT (ora|@inquirer)/);
+    // The root help lists the commands from their table; their definition modules stay unloaded.
+    expect(r.stderr).not.toMatch(/IMPORT \.\/(parse|convert|inventory|upgrade|migrate|evacuate|wizard|completion)\.js/);
   });
 });

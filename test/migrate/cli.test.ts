@@ -1,8 +1,8 @@
 /** migrate/evacuate commands in-process against the scripted fake: exit codes, dry run, summaries. */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerEvacuate } from '../../src/cli/commands/evacuate.js';
-import { registerMigrate } from '../../src/cli/commands/migrate.js';
+import { defineEvacuate } from '../../src/cli/commands/evacuate.js';
+import { defineMigrate } from '../../src/cli/commands/migrate.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { type FakeWorld, fakeRunner, fakeWorld } from './fake-libvirt.js';
@@ -16,8 +16,8 @@ async function cli(w: FakeWorld, argv: string[]) {
   const ctx: CliContext = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: '/', exitCode: 0 };
   const program = new Command().exitOverride();
   const deps = { runner: fakeRunner(w), onSignal: () => () => {} };
-  registerMigrate(program, ctx, deps);
-  registerEvacuate(program, ctx, deps);
+  defineMigrate(program.command('migrate'), ctx, deps);
+  defineEvacuate(program.command('evacuate'), ctx, deps);
   await program.parseAsync(argv, { from: 'user' });
   return { code: ctx.exitCode, out, err };
 }

@@ -12,7 +12,7 @@ import { capsOf } from '../../src/migrate/driver.js';
 import type { JobEvent } from '../../src/migrate/events.js';
 import { MigrationJob } from '../../src/migrate/job.js';
 import { preflightHosts } from '../../src/migrate/preflight.js';
-import { registerMigrate } from '../../src/cli/commands/migrate.js';
+import { defineMigrate } from '../../src/cli/commands/migrate.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { fakeRunner, fakeWorld } from './fake-libvirt.js';
 
@@ -102,7 +102,7 @@ describe('libxl path (simulated: no Xen host exists here)', () => {
     const ctx: CliContext = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: '/', exitCode: 0 };
     let fire: (s: string) => void = () => {};
     const program = new Command().exitOverride();
-    registerMigrate(program, ctx, { runner: fakeRunner(w), onSignal: (h) => ((fire = h), () => {}) });
+    defineMigrate(program.command('migrate'), ctx, { runner: fakeRunner(w), onSignal: (h) => ((fire = h), () => {}) });
     // The second Ctrl-C comes at once: cancelling is now fast enough to finish before any later one.
     setTimeout(() => {
       fire('SIGINT');

@@ -32,10 +32,8 @@ export const convertOptionSpecs: OptionSpec[] = [
   { key: 'xendConfig', flags: '--xend-config <file>', description: "the source host's xend-config.sxp, for the defaults xend applied (vif-script, vnc-listen, vncpasswd, keymap)" },
 ];
 
-export function registerConvert(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('convert')
-    .summary('convert xend config.sxp files to libvirt domain XML')
+export function defineConvert(cmd: Command, ctx: CliContext): void {
+  cmd
     .description(
       'Convert xend domain configs (config.sxp, *.sxp, `xm list -l` output) to libvirt domain XML for the libxl driver. ' +
         'One FILE without -o: the XML on stdout. Directories are searched for config.sxp and *.sxp. ' +

@@ -28,8 +28,8 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
-export function registerEvacuate(program: Command, ctx: CliContext, deps: MigrationDeps = {}): void {
-  const cmd = program.command('evacuate').description('live-migrate every running domain off a host (paused ones are reported as left behind)');
+export function defineEvacuate(cmd: Command, ctx: CliContext, deps: MigrationDeps = {}): void {
+  cmd.description('live-migrate every running domain off a host (paused ones are reported as left behind)');
   addOptions(cmd, evacuateOptionSpecs);
   cmd.action(async (opts: EvacuateCliOptions, command: Command) => {
     // Paused guests are listed too: preflight refuses them, so they show up as "stayed behind" instead of being silently ignored.

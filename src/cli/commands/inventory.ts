@@ -20,10 +20,8 @@ export const inventoryOptionSpecs: OptionSpec[] = [
   { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines' },
 ];
 
-export function registerInventory(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('inventory')
-    .summary('list xend-managed domains and what will break')
+export function defineInventory(cmd: Command, ctx: CliContext): void {
+  cmd
     .description(
       "Read every <uuid>/config.sxp under xend's domain store and report name, uuid, type, memory, vCPUs, " +
         'disks, autostart and problems (uuid/directory mismatch, suspended by xend, unreadable or truncated ' +

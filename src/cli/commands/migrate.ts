@@ -58,9 +58,8 @@ export interface MigrationDeps {
   onSignal?: (handler: (signal: string) => void) => () => void;
 }
 
-export function registerMigrate(program: Command, ctx: CliContext, deps: MigrationDeps = {}): void {
-  const cmd = program
-    .command('migrate')
+export function defineMigrate(cmd: Command, ctx: CliContext, deps: MigrationDeps = {}): void {
+  cmd
     .description('live-migrate domains peer-to-peer with progress, safe cancellation and reconciliation')
     .argument('<domain...>', 'domain names on the source host');
   addOptions(cmd, migrationOptionSpecs);

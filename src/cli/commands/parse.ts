@@ -18,10 +18,8 @@ export const parseOptionSpecs: OptionSpec[] = [
   { key: 'width', flags: '-w, --width <columns>', description: 'line width of the xend layout (xend: 78 for config.sxp, 80 for `xm list -l`)', default: 78, parse: intInRange('--width', 20, 10_000) },
 ];
 
-export function registerParse(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('parse')
-    .summary('check xend SXP files and print them normalised (or as JSON)')
+export function defineParse(cmd: Command, ctx: CliContext): void {
+  cmd
     .description(
       "Read xend SXP files (config.sxp, xend-config.sxp, `xm list -l` output) with xend's exact rules.\n" +
         "Without --json each file is printed back in xend's layout; with several files each is preceded by\n" +
@@ -32,6 +30,6 @@ export function registerParse(program: Command, ctx: CliContext): void {
   addOptions(cmd, parseOptionSpecs);
   cmd.action(async (files: string[], opts: ParseCliOptions) => {
     const { runParse } = await import('./parse-run.js');
-    ctx.exitCode = await runParse(files, opts, ctx, Boolean(program.opts().debug));
+    ctx.exitCode = await runParse(files, opts, ctx, Boolean(cmd.parent?.opts().debug));
   });
 }

@@ -61,10 +61,8 @@ export const upgradeOptionSpecs: OptionSpec[] = [
   { key: 'json', flags: '--json', description: 'print the final report as JSON on stdout' },
 ];
 
-export function registerUpgrade(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('upgrade')
-    .summary('upgrade this host from xend to libvirt: backup, shutdown, define, verify, restart')
+export function defineUpgrade(cmd: Command, ctx: CliContext): void {
+  cmd
     .description(
       'Move every xend-managed domain into libvirt: back up config.sxp (+ checkpoint.chk) and XML, shut the running ' +
         'domains down gracefully (--from), switch the toolstack (--switch-command, or --pause-for-switch then --resume), ' +

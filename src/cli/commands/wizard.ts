@@ -22,10 +22,8 @@ export const wizardOptionSpecs: OptionSpec[] = [
   { key: 'probeUri', flags: '--probe-uri <uri>', description: `libvirt URI to look for running guests on (repeatable; default ${DEFAULT_PROBE_URIS.join(', ')})`, repeatable: true },
 ];
 
-export function registerWizard(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('wizard')
-    .summary('guided host upgrade: detect, inventory, choose, review the plan, run')
+export function defineWizard(cmd: Command, ctx: CliContext): void {
+  cmd
     .description(
       'Interactive: detects xend and libvirt on this host, shows the inventory with its problems, lets you pick\n' +
         'domains and a path (convert only / in-place upgrade / evacuate then upgrade) with its options, shows the\n' +
