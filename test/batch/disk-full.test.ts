@@ -5,11 +5,11 @@
  * a plain reason and what to do, and no temp file stays behind.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from '../helpers/run-cli.js';
-import { manyDomainsText, tempDir } from './fixture-paths.js';
+import { tempDir, writeManyDomains } from './fixture-paths.js';
 
 const COUNT = 200;
 
@@ -29,11 +29,7 @@ describe.skipIf(why !== undefined)('a batch into an output directory that fills 
   let root: { dir: string; cleanup: () => void };
   beforeAll(() => {
     root = tempDir('xend2libxl-full-');
-    for (let i = 0; i < COUNT; i++) {
-      const d = manyDomainsText(i);
-      mkdirSync(path.join(root.dir, 'domains', d.uuid), { recursive: true });
-      writeFileSync(path.join(root.dir, 'domains', d.uuid, 'config.sxp'), d.text);
-    }
+    writeManyDomains(root.dir, COUNT);
     mkdirSync(path.join(root.dir, 'mnt'));
   });
   afterAll(() => root.cleanup());

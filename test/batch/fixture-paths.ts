@@ -1,5 +1,5 @@
 /** Paths of the xend-layout fixture tree and helpers to build throwaway trees from it. */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/run-cli.js';
@@ -57,3 +57,11 @@ export function manyDomainsText(i: number): { uuid: string; name: string; text: 
   return { uuid, name, text };
 }
 
+/** `count` domains from {@link manyDomainsText} in xend's layout: `<root>/domains/<uuid>/config.sxp`. */
+export function writeManyDomains(root: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const d = manyDomainsText(i);
+    mkdirSync(path.join(root, 'domains', d.uuid), { recursive: true });
+    writeFileSync(path.join(root, 'domains', d.uuid, 'config.sxp'), d.text);
+  }
+}

@@ -4,13 +4,13 @@
  * removes them. SIGINT stops cleanly with exit 130 and no temp files at all.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTempName } from '../../src/batch/atomic-write.js';
 import { binPath, runBin } from '../helpers/run-cli.js';
-import { manyDomainsText, tempDir } from './fixture-paths.js';
+import { tempDir, writeManyDomains } from './fixture-paths.js';
 
 // Large enough that a run cannot finish before the signal lands, even on an idle machine.
 const COUNT = 3000;
@@ -18,11 +18,7 @@ let root: { dir: string; cleanup: () => void };
 
 beforeAll(() => {
   root = tempDir('xend2libxl-interrupt-');
-  for (let i = 0; i < COUNT; i++) {
-    const d = manyDomainsText(i);
-    mkdirSync(path.join(root.dir, 'domains', d.uuid), { recursive: true });
-    writeFileSync(path.join(root.dir, 'domains', d.uuid, 'config.sxp'), d.text);
-  }
+  writeManyDomains(root.dir, COUNT);
 });
 afterAll(() => root.cleanup());
 
