@@ -10,31 +10,51 @@ import { INVENTORY_CODES as C, statusOf, type InventoryEntry, type Problem } fro
 export function addCrossChecks(entries: InventoryEntry[]): void {
   const label = (e: InventoryEntry) => `${e.name ?? '?'} (${e.directoryUuid})`;
 
-  duplicates(entries, (e) => (e.name ? [e.name] : []), (e, others) => ({
+  duplicates(entries, (e) => (e.name ? [e.name] : []), label, (e, others) => ({
     code: C.DUPLICATE_NAME,
     severity: 'error',
-    message: `name '${e.name}' is also used by ${others.map(label).join(', ')}; libvirt needs unique names — rename one before defining`,
+    message: `name '${e.name}' is also used by ${others}; libvirt needs unique names — rename one before defining`,
   }));
-  duplicates(entries, (e) => (e.uuid ? [e.uuid] : []), (e, others) => ({
+  duplicates(entries, (e) => (e.uuid ? [e.uuid] : []), label, (e, others) => ({
     code: C.DUPLICATE_UUID,
     severity: 'error',
-    message: `uuid ${e.uuid} is also used by ${others.map(label).join(', ')}; defining both would make one replace the other`,
+    message: `uuid ${e.uuid} is also used by ${others}; defining both would make one replace the other`,
   }));
-  duplicates(entries, (e) => e.macs, (_e, others, mac) => ({
+  duplicates(entries, (e) => e.macs, label, (_e, others, mac) => ({
     code: C.DUPLICATE_MAC,
     severity: 'warning',
-    message: `MAC ${mac} is also used by ${others.map(label).join(', ')}; the guests will fight over it when both run — give one a new MAC`,
+    message: `MAC ${mac} is also used by ${others}; the guests will fight over it when both run — give one a new MAC`,
   }));
   sharedWritableDisks(entries, label);
 
   for (const e of entries) e.status = statusOf(e.problems);
 }
 
+/**
+ * At most this many other entries are named in one message. A key shared by
+ * hundreds of entries (a fleet backup of cloned guests) would otherwise make
+ * every message list all the others: quadratic time and output (10,000
+ * entries from 20 templates made a JSON report longer than a string can be).
+ */
+export const MAX_NAMED_OTHERS = 5;
+
+/** "a, b, c, d, e and 7 more": the entries of `list` other than `self`. */
+function othersOf<T>(list: readonly T[], self: T, show: (t: T) => string): string {
+  const named: string[] = [];
+  for (const o of list) {
+    if (named.length === MAX_NAMED_OTHERS) break;
+    if (o !== self) named.push(show(o));
+  }
+  const rest = list.length - 1 - named.length;
+  return rest > 0 ? `${named.join(', ')} and ${rest} more` : named.join(', ');
+}
+
 /** Add one problem per (entry, duplicated key) naming the other entries with that key. */
 function duplicates(
   entries: InventoryEntry[],
   keysOf: (e: InventoryEntry) => string[],
-  problem: (e: InventoryEntry, others: InventoryEntry[], key: string) => Problem,
+  label: (e: InventoryEntry) => string,
+  problem: (e: InventoryEntry, others: string, key: string) => Problem,
 ): void {
   const byKey = new Map<string, InventoryEntry[]>();
   for (const e of entries) {
@@ -46,7 +66,7 @@ function duplicates(
   }
   for (const [k, list] of byKey) {
     if (list.length < 2) continue;
-    for (const e of list) e.problems.push(problem(e, list.filter((o) => o !== e), k));
+    for (const e of list) e.problems.push(problem(e, othersOf(list, e, label), k));
   }
 }
 
@@ -64,13 +84,14 @@ function sharedWritableDisks(entries: InventoryEntry[], label: (e: InventoryEntr
   }
   for (const [source, list] of users) {
     if (list.length < 2 || !list.some((u) => u.writable)) continue;
+    const show = (o: (typeof list)[number]) => `${label(o.entry)} as ${o.target}${o.writable ? ' (writable)' : ' (read-only)'}`;
     for (const u of list) {
-      const others = list.filter((o) => o !== u).map((o) => `${label(o.entry)} as ${o.target}${o.writable ? ' (writable)' : ' (read-only)'}`);
+      const others = othersOf(list, u, show);
       u.entry.problems.push({
         code: C.SHARED_DISK,
         severity: 'warning',
         message:
-          `disk ${source} (${u.target}${u.writable ? ', writable' : ', read-only'}) is also used by ${others.join(', ')}; ` +
+          `disk ${source} (${u.target}${u.writable ? ', writable' : ', read-only'}) is also used by ${others}; ` +
           'xend refused to run them together but libxl does not check: never start both, or give each its own copy',
       });
     }

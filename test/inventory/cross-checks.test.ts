@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCrossChecks } from '../../src/inventory/cross-checks.js';
+import { addCrossChecks, MAX_NAMED_OTHERS } from '../../src/inventory/cross-checks.js';
 import { endsInsideOpenForm } from '../../src/inventory/truncation.js';
 import type { InventoryDisk, InventoryEntry } from '../../src/inventory/types.js';
 
@@ -34,6 +34,30 @@ describe('cross-entry checks', () => {
       ['INV_DUPLICATE_MAC', 'warning'],
     ]);
     expect(c.status).toBe('ok');
+  });
+});
+
+describe('cross-entry checks on a fleet of clones', () => {
+  it('names at most MAX_NAMED_OTHERS others per message and counts the rest, for names, MACs and disks', () => {
+    const clones = Array.from({ length: 12 }, (_, i) => entry('golden', `u${i}`, [disk('/dev/vg0/golden', 'w')], ['00:16:3e:00:00:01']));
+    addCrossChecks(clones);
+    expect(MAX_NAMED_OTHERS).toBe(5);
+    for (const [i, e] of clones.entries()) {
+      expect(e.problems.map((p) => p.code)).toEqual(['INV_DUPLICATE_NAME', 'INV_DUPLICATE_MAC', 'INV_SHARED_DISK']);
+      for (const p of e.problems) {
+        expect(p.message).toContain(' and 6 more');
+        // Never the entry itself; the first five others, in store order.
+        expect(p.message).not.toContain(`(u${i})`);
+        const named = [...p.message.matchAll(/\(u(\d+)\)/g)].map((m) => Number(m[1]));
+        expect(named).toEqual([0, 1, 2, 3, 4, 5].filter((n) => n !== i).slice(0, 5));
+      }
+    }
+  });
+
+  it('names every other entry when there are few', () => {
+    const [a, b, c] = ['u1', 'u2', 'u3'].map((u) => entry('dup', u));
+    addCrossChecks([a, b, c]);
+    expect(a.problems[0].message).toContain('is also used by dup (u2), dup (u3);');
   });
 });
 
