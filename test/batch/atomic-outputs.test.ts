@@ -93,10 +93,11 @@ describe.each(engines)('atomic outputs ($label)', ({ extra, skip }) => {
       ...extra,
       inputs: [configOf(UUIDS.web01), configOf(UUIDS.db01)],
       outDir: dir,
-      validate: async (xml, source) => {
-        seen.push(xml.includes('<domain') ? source : 'no xml');
-        return source.includes(UUIDS.web01) ? { code: 'SCHEMA_INVALID', message: 'Element domain failed to validate' } : undefined;
-      },
+      validate: async (items) =>
+        items.map(({ xml, source }) => {
+          seen.push(xml.includes('<domain') ? source : 'no xml');
+          return source.includes(UUIDS.web01) ? { code: 'SCHEMA_INVALID', message: 'Element domain failed to validate' } : undefined;
+        }),
     });
     expect(seen.sort()).toEqual([configOf(UUIDS.db01), configOf(UUIDS.web01)].sort());
     expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['SCHEMA_INVALID', 'ok']);

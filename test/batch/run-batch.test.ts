@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
+import { VALIDATE_BATCH, runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
 import type { InputResult } from '../../src/batch/types.js';
 import { repoRoot } from '../helpers/run-cli.js';
 import { configOf, domainsFixtureRel, manyDomainsText, tempDir, UUIDS } from './fixture-paths.js';
@@ -77,10 +77,37 @@ describe('batch conversion', () => {
   it('turns a schema rejection into a failed input', async () => {
     const { results } = await run({
       inputs: [configOf(UUIDS.web01)],
-      validate: async () => ({ code: 'SCHEMA_INVALID', message: 'Element domain failed to validate' }),
+      validate: async (items) => items.map(() => ({ code: 'SCHEMA_INVALID', message: 'Element domain failed to validate' })),
     });
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'SCHEMA_INVALID' } });
     expect(results[0].xml).toBeUndefined();
+  });
+
+  it('checks the schema in batches, each result getting its own verdict, in input order', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    mkdirSync(path.join(t.dir, 'in'));
+    for (let i = 0; i < 150; i++) writeFileSync(path.join(t.dir, 'in', `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+    const sizes: number[] = [];
+    const results: InputResult[] = [];
+    await runBatch({
+      inputs: ['in'],
+      cwd: t.dir,
+      jobs: 1,
+      onResult: (r) => results.push(r),
+      // Every seventh domain is "invalid"; the check sees each XML once, in some batch.
+      validate: async (items) => {
+        sizes.push(items.length);
+        await new Promise((go) => setTimeout(go, 5));
+        return items.map(({ xml }) => (/<name>web\d*[05]<\/name>/.test(xml) && Number(/<name>web(\d+)</.exec(xml)![1]) % 7 === 0 ? { code: 'SCHEMA_INVALID', message: 'no' } : undefined));
+      },
+    });
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(150);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(VALIDATE_BATCH);
+    expect(results.map((r) => r.source)).toEqual(Array.from({ length: 150 }, (_, i) => path.join('in', `d${String(i).padStart(3, '0')}.sxp`)));
+    const failedNames = results.filter((r) => !r.ok).map((r) => Number(/web(\d+)/.exec(r.domain!.name)![1]));
+    expect(failedNames).toEqual(Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 7 === 0 && (i % 10 === 0 || i % 10 === 5)));
   });
 
   it('stops taking new inputs once aborted, and says so', async () => {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DOMAIN_SCHEMA, SchemaMissingError, SchemaToolMissingError, validateDomainXml } from '../../src/convert/validate-schema.js';
+import { DEFAULT_DOMAIN_SCHEMA, SchemaMissingError, SchemaToolMissingError, validateDomainXml, validateDomainXmls } from '../../src/convert/validate-schema.js';
 
 const SCHEMA = existsSync(DEFAULT_DOMAIN_SCHEMA) ? DEFAULT_DOMAIN_SCHEMA : join(process.cwd(), '..', 'shared', 'corpus', 'libvirt-schemas', 'domain.rng');
 const haveTool = ['/usr/bin/xmllint', '/usr/bin/virt-xml-validate'].some((p) => existsSync(p));
@@ -25,6 +25,21 @@ describe('validateDomainXml', () => {
     expect(v.ok).toBe(false);
     expect(v.errors.join('\n')).toMatch(/memory|validate/i);
     expect(v.errors.join('\n')).not.toMatch(/xend2libxl-validate-/);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/xmllint'))('checks many documents in one xmllint run and gives each its own result, in order', async () => {
+    const invalid = "<domain type='xen'><name>a</name><memory>lots</memory></domain>";
+    const broken = '<domain';
+    const docs = [GOOD, invalid, broken, ...Array.from({ length: 10 }, () => GOOD), invalid];
+    const results = await validateDomainXmls(docs, { schemaPath: SCHEMA });
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, ...Array.from({ length: 10 }, () => true), false]);
+    expect(results.every((r) => r.tool === 'xmllint')).toBe(true);
+    // Each failure carries its own findings, not its neighbours'.
+    expect(results[1].errors.join('\n')).toMatch(/memory/);
+    expect(results[1].errors.join('\n')).not.toMatch(/parser error/);
+    expect(results[2].errors.join('\n')).toMatch(/parser error/);
+    expect(results[2].errors.join('\n')).not.toMatch(/memory/);
+    expect(results.flatMap((r) => r.errors).join('\n')).not.toMatch(/xend2libxl-validate-/);
   });
 
   it.skipIf(!existsSync('/usr/bin/xmllint'))('names a missing schema file', async () => {

@@ -123,17 +123,18 @@ async function isDirectory(ctx: CliContext, p: string | undefined): Promise<bool
 }
 
 /** --validate: libvirt's domain schema through the converter's validator (real xmllint / virt-xml-validate). */
-async function schemaValidator(): Promise<(xml: string, source: string) => Promise<ReportedError | undefined>> {
-  const { validateDomainXml } = await import('../../convert/validate-schema.js');
-  return async (xml) => {
-    const r = await validateDomainXml(xml);
-    if (r.ok) return undefined;
-    return {
-      code: BATCH_CODES.SCHEMA_INVALID,
-      message: `the converted XML does not match libvirt's domain schema (${r.tool}): ${r.errors.join('; ')}`,
-      hint: 'this is a converter bug; please report it with the input file',
-    };
-  };
+async function schemaValidator(): Promise<NonNullable<BatchOptions['validate']>> {
+  const { validateDomainXmls } = await import('../../convert/validate-schema.js');
+  return async (items) =>
+    (await validateDomainXmls(items.map((i) => i.xml))).map((r): ReportedError | undefined =>
+      r.ok
+        ? undefined
+        : {
+            code: BATCH_CODES.SCHEMA_INVALID,
+            message: `the converted XML does not match libvirt's domain schema (${r.tool}): ${r.errors.join('; ')}`,
+            hint: 'this is a converter bug; please report it with the input file',
+          },
+    );
 }
 
 async function xendDefaultsFrom(file: string) {
