@@ -6,16 +6,16 @@
  * (the compiled scripts from dist/, built by `npx tsc -p .` / npm test) and
  * checks that no temp file and nothing half-written is ever left behind.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTempName } from '../../src/batch/atomic-write.js';
 import { Xend2LibxlError } from '../../src/errors.js';
 import { runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
 import type { InputResult } from '../../src/batch/types.js';
 import { repoRoot } from '../helpers/run-cli.js';
-import { configOf, manyDomainsText, tempDir, UUIDS } from './fixture-paths.js';
+import { configOf, useTempDirs, UUIDS, writeFlatInputs } from './fixture-paths.js';
 
 const distWorker = path.join(repoRoot, 'dist/batch/worker.js');
 const distWriter = path.join(repoRoot, 'dist/batch/writer-worker.js');
@@ -38,21 +38,12 @@ async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
 
 const temps = (dir: string) => readdirSync(dir).filter(isTempName);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 /** A fresh temp directory, removed after the test. */
-const out = () => {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-};
+const out = useTempDirs();
 /** A temp directory with `count` generated configs in `in/` (output goes to `out/`). */
 function inputTree(count: number): { dir: string; outDir: string } {
   const dir = out();
-  mkdirSync(path.join(dir, 'in'));
-  for (let i = 0; i < count; i++) writeFileSync(path.join(dir, 'in', `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+  writeFlatInputs(dir, count);
   return { dir, outDir: path.join(dir, 'out') };
 }
 

@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { convertFile } from '../../src/batch/convert-file.js';
 import { countInputs, findInputs, inputPaths } from '../../src/batch/find-inputs.js';
-import { tempDir } from './fixture-paths.js';
+import { useTempDirs } from './fixture-paths.js';
+
+const tmp = useTempDirs();
 
 async function collect(args: string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
@@ -12,15 +14,12 @@ async function collect(args: string[], cwd: string): Promise<string[]> {
 }
 
 describe('finding batch inputs', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
 
   it('walks directories depth-first in name order, keeping config.sxp and *.sxp only', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const dir = tmp();
     const f = (p: string) => {
-      mkdirSync(path.dirname(path.join(t.dir, p)), { recursive: true });
-      writeFileSync(path.join(t.dir, p), '(domain)');
+      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      writeFileSync(path.join(dir, p), '(domain)');
     };
     f('tree/b/config.sxp');
     f('tree/a/config.sxp');
@@ -29,31 +28,27 @@ describe('finding batch inputs', () => {
     f('tree/notes.txt');
     f('tree/etc/xend-config.sxp');
     f('tree/a/config.sxp.bak');
-    mkdirSync(path.join(t.dir, 'elsewhere'));
+    mkdirSync(path.join(dir, 'elsewhere'));
     f('elsewhere/loop.sxp');
-    symlinkSync(path.join(t.dir, 'elsewhere'), path.join(t.dir, 'tree/linked-dir'));
-    symlinkSync(path.join(t.dir, 'elsewhere/loop.sxp'), path.join(t.dir, 'tree/linked.sxp'));
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'tree/linked-dir'));
+    symlinkSync(path.join(dir, 'elsewhere/loop.sxp'), path.join(dir, 'tree/linked.sxp'));
 
-    expect(await collect(['tree'], t.dir)).toEqual(['tree/a/config.sxp', 'tree/b/config.sxp', 'tree/linked.sxp', 'tree/z.sxp']);
-    expect(await countInputs(['tree'], t.dir)).toBe(4);
+    expect(await collect(['tree'], dir)).toEqual(['tree/a/config.sxp', 'tree/b/config.sxp', 'tree/linked.sxp', 'tree/z.sxp']);
+    expect(await countInputs(['tree'], dir)).toBe(4);
   });
 
   it('yields named files as given, whatever their name, even when missing', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    writeFileSync(path.join(t.dir, 'web1.cfg'), '(domain)');
-    expect(await collect(['web1.cfg', 'missing.sxp'], t.dir)).toEqual(['web1.cfg', 'missing.sxp']);
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'web1.cfg'), '(domain)');
+    expect(await collect(['web1.cfg', 'missing.sxp'], dir)).toEqual(['web1.cfg', 'missing.sxp']);
   });
 });
 
 describe('a directory that cannot be listed', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
 
   it('is yielded as one input (it then fails as unreadable) and the walk goes on', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const root = t.dir;
+    const dir = tmp();
+    const root = dir;
     for (const d of ['a', 'b', 'c']) {
       mkdirSync(path.join(root, d));
       writeFileSync(path.join(root, d, 'config.sxp'), '(domain (name x))');

@@ -2,6 +2,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { repoRoot } from '../helpers/run-cli.js';
 
 export const xendRootFixture = path.join(repoRoot, 'fixtures/xend-root');
@@ -34,6 +35,22 @@ export function tempDir(prefix = 'xend2libxl-test-'): { dir: string; cleanup: ()
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * For a test file: `const tmp = useTempDirs();` at its top level, then `tmp()`
+ * in a test gives a fresh directory, removed after that test.
+ */
+export function useTempDirs(): () => string {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    return t.dir;
+  };
+}
+
 /** A writable copy of the fixture domain store. */
 export function copyDomains(): { dir: string; cleanup: () => void } {
   const t = tempDir();
@@ -64,4 +81,10 @@ export function writeManyDomains(root: string, count: number): void {
     mkdirSync(path.join(root, 'domains', d.uuid), { recursive: true });
     writeFileSync(path.join(root, 'domains', d.uuid, 'config.sxp'), d.text);
   }
+}
+
+/** `count` domains from {@link manyDomainsText} as `<dir>/in/dNNN.sxp`, one flat directory. */
+export function writeFlatInputs(dir: string, count: number): void {
+  mkdirSync(path.join(dir, 'in'));
+  for (let i = 0; i < count; i++) writeFileSync(path.join(dir, 'in', `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
 }

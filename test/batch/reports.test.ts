@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonReportWriter } from '../../src/batch/json-report.js';
 import { JUnitWriter, xmlEscape } from '../../src/batch/junit.js';
 import type { BatchSummary, InputResult } from '../../src/batch/types.js';
-import { tempDir } from './fixture-paths.js';
+import { useTempDirs } from './fixture-paths.js';
+
+const tmp = useTempDirs();
 
 const summary: BatchSummary = { inputs: 2, converted: 1, failed: 1, withWarnings: 1, warnings: 1, written: 1, durationMs: 1234, interrupted: false };
 const good: InputResult = {
@@ -25,13 +27,10 @@ const bad: InputResult = {
 };
 
 describe('report writers', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
 
   it('JUnit: one testcase per input, failure text = diagnostics, valid XML, counts in the header, written atomically', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'reports/ci/junit.xml');
+    const dir = tmp();
+    const file = path.join(dir, 'reports/ci/junit.xml');
     const w = new JUnitWriter(file);
     w.add(good);
     w.add(bad);
@@ -53,19 +52,17 @@ describe('report writers', () => {
   });
 
   it('JUnit: an aborted report leaves nothing behind', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const w = new JUnitWriter(path.join(t.dir, 'junit.xml'));
+    const dir = tmp();
+    const w = new JUnitWriter(path.join(dir, 'junit.xml'));
     w.add(good);
     w.abort();
-    expect(readdirSync(t.dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('JUnit: refuses an unwritable path with a typed error', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const dir = tmp();
     // A path "under" a regular file: ENOTDIR.
-    const file = path.join(t.dir, 'plain-file');
+    const file = path.join(dir, 'plain-file');
     writeFileSync(file, '');
     expect(() => new JUnitWriter(path.join(file, 'sub/junit.xml'))).toThrow(expect.objectContaining({ code: 'JUNIT_UNWRITABLE' }));
   });

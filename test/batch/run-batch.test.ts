@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VALIDATE_BATCH, runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
 import type { InputResult } from '../../src/batch/types.js';
 import { repoRoot } from '../helpers/run-cli.js';
-import { configOf, domainsFixtureRel, manyDomainsText, tempDir, UUIDS } from './fixture-paths.js';
-import { mkdirSync } from 'node:fs';
+import { configOf, domainsFixtureRel, useTempDirs, UUIDS, writeFlatInputs } from './fixture-paths.js';
+
+const tmp = useTempDirs();
 
 async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
   const results: InputResult[] = [];
@@ -14,15 +15,12 @@ async function run(opts: Partial<BatchOptions> & { inputs: string[] }) {
 }
 
 describe('batch conversion', () => {
-  let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
 
   it('converts a xend tree into one <name>.xml each, reporting every input in order', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const { results, summary } = await run({ inputs: [domainsFixtureRel], outDir: t.dir });
+    const dir = tmp();
+    const { results, summary } = await run({ inputs: [domainsFixtureRel], outDir: dir });
     expect(results.map((r) => r.source)).toEqual(Object.values(UUIDS).slice().sort().map((u) => `${domainsFixtureRel}/${u}/config.sxp`));
-    expect(readdirSync(t.dir).sort()).toEqual(['app01.xml', 'app02.xml', 'build01.xml', 'cluster-a.xml', 'cluster-b.xml', 'db01.xml', 'mail01.xml', 'test01.xml', 'web01.xml', 'win2k8.xml']);
+    expect(readdirSync(dir).sort()).toEqual(['app01.xml', 'app02.xml', 'build01.xml', 'cluster-a.xml', 'cluster-b.xml', 'db01.xml', 'mail01.xml', 'test01.xml', 'web01.xml', 'win2k8.xml']);
     expect(summary).toMatchObject({ inputs: 12, converted: 10, failed: 2, written: 10, withWarnings: 2, interrupted: false });
     const failed = results.filter((r) => !r.ok).map((r) => [path.basename(path.dirname(r.source)), r.error?.code]);
     expect(failed).toEqual([
@@ -31,8 +29,8 @@ describe('batch conversion', () => {
     ]);
     // Written results do not carry their XML around (memory stays flat).
     expect(results.every((r) => r.xml === undefined)).toBe(true);
-    expect(results.find((r) => r.domain?.name === 'web01')!.output).toBe(path.join(t.dir, 'web01.xml'));
-    expect(readFileSync(path.join(t.dir, 'web01.xml'), 'utf8')).toContain('<name>web01</name>');
+    expect(results.find((r) => r.domain?.name === 'web01')!.output).toBe(path.join(dir, 'web01.xml'));
+    expect(readFileSync(path.join(dir, 'web01.xml'), 'utf8')).toContain('<name>web01</name>');
   });
 
   it('flags a uuid seen twice in one batch', async () => {
@@ -43,28 +41,26 @@ describe('batch conversion', () => {
   });
 
   it('fails warned inputs under --strict and writes nothing for them', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const { results, summary } = await run({ inputs: [configOf(UUIDS.web01), configOf(UUIDS.win2k8)], outDir: t.dir, strict: true });
+    const dir = tmp();
+    const { results, summary } = await run({ inputs: [configOf(UUIDS.web01), configOf(UUIDS.win2k8)], outDir: dir, strict: true });
     expect(results.map((r) => [r.ok, r.error?.code])).toEqual([
       [true, undefined],
       [false, 'STRICT_WARNINGS'],
     ]);
     expect(results[1].warnings.length).toBe(2);
-    expect(readdirSync(t.dir)).toEqual(['web01.xml']);
+    expect(readdirSync(dir)).toEqual(['web01.xml']);
     expect(summary).toMatchObject({ converted: 1, failed: 1 });
   });
 
   it('never overwrites without force, and replaces with it', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    writeFileSync(path.join(t.dir, 'web01.xml'), 'hand-edited');
-    const first = await run({ inputs: [configOf(UUIDS.web01), configOf(UUIDS.db01)], outDir: t.dir });
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'web01.xml'), 'hand-edited');
+    const first = await run({ inputs: [configOf(UUIDS.web01), configOf(UUIDS.db01)], outDir: dir });
     expect(first.results.map((r) => r.error?.code)).toEqual(['OUTPUT_EXISTS', undefined]);
-    expect(readFileSync(path.join(t.dir, 'web01.xml'), 'utf8')).toBe('hand-edited');
-    const second = await run({ inputs: [configOf(UUIDS.web01)], outDir: t.dir, force: true });
+    expect(readFileSync(path.join(dir, 'web01.xml'), 'utf8')).toBe('hand-edited');
+    const second = await run({ inputs: [configOf(UUIDS.web01)], outDir: dir, force: true });
     expect(second.results[0].ok).toBe(true);
-    expect(readFileSync(path.join(t.dir, 'web01.xml'), 'utf8')).toContain('<domain');
+    expect(readFileSync(path.join(dir, 'web01.xml'), 'utf8')).toContain('<domain');
   });
 
   it('keeps the XML for the caller when there is no output directory; a missing input costs only itself', async () => {
@@ -84,15 +80,13 @@ describe('batch conversion', () => {
   });
 
   it('checks the schema in batches, each result getting its own verdict, in input order', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    mkdirSync(path.join(t.dir, 'in'));
-    for (let i = 0; i < 150; i++) writeFileSync(path.join(t.dir, 'in', `d${String(i).padStart(3, '0')}.sxp`), manyDomainsText(i).text);
+    const dir = tmp();
+    writeFlatInputs(dir, 150);
     const sizes: number[] = [];
     const results: InputResult[] = [];
     await runBatch({
       inputs: ['in'],
-      cwd: t.dir,
+      cwd: dir,
       jobs: 1,
       onResult: (r) => results.push(r),
       // Every seventh domain is "invalid"; the check sees each XML once, in some batch.
@@ -111,16 +105,14 @@ describe('batch conversion', () => {
   });
 
   it('stops taking new inputs once aborted, and says so', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    mkdirSync(path.join(t.dir, 'in'));
-    for (let i = 0; i < 100; i++) writeFileSync(path.join(t.dir, 'in', `d${i}.sxp`), manyDomainsText(i).text);
+    const dir = tmp();
+    writeFlatInputs(dir, 100);
     const abort = new AbortController();
     const results: InputResult[] = [];
     const summary = await runBatch({
       inputs: ['in'],
-      cwd: t.dir,
-      outDir: path.join(t.dir, 'out'),
+      cwd: dir,
+      outDir: path.join(dir, 'out'),
       jobs: 1,
       signal: abort.signal,
       onResult: (r) => {
@@ -130,7 +122,7 @@ describe('batch conversion', () => {
     });
     expect(summary.interrupted).toBe(true);
     expect(summary.inputs).toBeLessThan(100);
-    expect(readdirSync(path.join(t.dir, 'out')).length).toBe(summary.written);
-    expect(existsSync(path.join(t.dir, 'out'))).toBe(true);
+    expect(readdirSync(path.join(dir, 'out')).length).toBe(summary.written);
+    expect(existsSync(path.join(dir, 'out'))).toBe(true);
   });
 });
