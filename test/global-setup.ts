@@ -10,7 +10,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The libvirt rig (test/rig) is started lazily by the integration suites' ensureRig().
+ * The libvirt rig (test/rig) and the Xen rig (test/xen-rig) are started lazily by the integration suites' ensureRig().
  * This run's session id travels to the workers in the environment; the rig script
  * records it as owner when this run is the one that started the daemons, so the
  * teardown stops the rig only then (and only once no other test run still holds a lease).
@@ -19,17 +19,25 @@ function registerRigSession(): () => void {
   const session = `vitest-${process.pid}-${Date.now()}`;
   process.env.XEND2LIBXL_RIG_SESSION = session;
   process.env.XEND2LIBXL_RIG_SESSION_PID = String(process.pid);
-  return () => {
-    if (process.env.XEND2LIBXL_SKIP_LIBVIRT === '1' || process.getuid?.() !== 0) return;
+  const release = (what: string, script: string, skipVar: string) => {
+    if (process.env[skipVar] === '1' || process.getuid?.() !== 0) return;
     try {
-      execFileSync('/bin/bash', [path.join(root, 'test/rig/libvirt-rig.sh'), 'release', session], { stdio: 'pipe', timeout: 120_000 });
+      execFileSync('/bin/bash', [path.join(root, script), 'release', session], { stdio: 'pipe', timeout: 120_000 });
     } catch (e) {
-      process.stderr.write(`libvirt rig teardown failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}\n`);
+      process.stderr.write(`${what} teardown failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}\n`);
     }
+  };
+  // Each rig stops only if this run started it (`.ci/run` starts the Xen rig itself and stops it after).
+  return () => {
+    release('libvirt rig', 'test/rig/libvirt-rig.sh', 'XEND2LIBXL_SKIP_LIBVIRT');
+    release('Xen rig', 'test/xen-rig/xen-rig.sh', 'XEND2LIBXL_SKIP_XEN');
   };
 }
 
 export default function setup(): () => void {
+  // vitest calls a root globalSetup once per project (main, xen): do the work once per run.
+  if (process.env.XEND2LIBXL_GLOBAL_SETUP_DONE === '1') return () => {};
+  process.env.XEND2LIBXL_GLOBAL_SETUP_DONE = '1';
   const teardown = registerRigSession();
   buildDist();
   return teardown;
