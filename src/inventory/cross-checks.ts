@@ -7,8 +7,16 @@
 import path from 'node:path';
 import { INVENTORY_CODES as C, statusOf, type InventoryEntry, type Problem } from './types.js';
 
-export function addCrossChecks(entries: InventoryEntry[]): void {
+/** A healthy entry shares its name or uuid with an entry xend never loaded (truncated, uuid mismatch, …). */
+export const BROKEN_COPY = 'INV_BROKEN_COPY';
+
+export function addCrossChecks(all: InventoryEntry[]): void {
   const label = (e: InventoryEntry) => `${e.name ?? '?'} (${e.directoryUuid})`;
+  // Entries that cannot be defined (xend skipped them too) have their own error and never block a healthy one:
+  // they take no part in the duplicate, MAC and disk checks; a healthy namesake only gets a warning.
+  const broken = all.filter((e) => e.problems.some((p) => p.severity === 'error'));
+  const entries = all.filter((e) => !broken.includes(e));
+  brokenCopies(entries, broken);
 
   duplicates(entries, (e) => (e.name ? [e.name] : []), label, (e, others) => ({
     code: C.DUPLICATE_NAME,
@@ -27,7 +35,23 @@ export function addCrossChecks(entries: InventoryEntry[]): void {
   }));
   sharedWritableDisks(entries, label);
 
-  for (const e of entries) e.status = statusOf(e.problems);
+  for (const e of all) e.status = statusOf(e.problems);
+}
+
+function brokenCopies(healthy: InventoryEntry[], broken: InventoryEntry[]): void {
+  if (broken.length === 0) return;
+  const byKey = new Map<string, InventoryEntry[]>();
+  for (const b of broken) for (const k of [b.name && `name:${b.name}`, b.uuid && `uuid:${b.uuid}`]) if (k) byKey.set(k, [...(byKey.get(k) ?? []), b]);
+  for (const e of healthy) {
+    const copies = [...new Set([...(e.name ? (byKey.get(`name:${e.name}`) ?? []) : []), ...(e.uuid ? (byKey.get(`uuid:${e.uuid}`) ?? []) : [])])];
+    if (copies.length === 0) continue;
+    const dirs = othersOf([e, ...copies], e, (c) => path.dirname(c.path));
+    e.problems.push({
+      code: BROKEN_COPY,
+      severity: 'warning',
+      message: `a broken copy in ${dirs} carries the same ${copies.some((c) => c.name === e.name) ? 'name' : 'uuid'}; xend never loaded it and it is not upgraded, this entry is`,
+    });
+  }
 }
 
 /**

@@ -44,6 +44,8 @@ export interface UpgradeOptions {
   includeUnmanaged?: boolean;
   /** Limit the upgrade to these domain names or uuids (default: all). */
   only?: string[];
+  /** --autostart NAME: in a group sharing a writable disk, the one domain the upgrade may start and autostart. */
+  autostart?: string[];
   /** Ctrl-C: finish the steps in flight, journal them, start nothing new, do not switch. */
   signal?: AbortSignal;
   /** Poll interval for state changes (tests shorten it). */

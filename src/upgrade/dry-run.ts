@@ -16,7 +16,10 @@ export function plannedSteps(p: PlannedDomain, opts: UpgradeOptions): string[] {
   else if (opts.pauseForSwitch) steps.push('pause for the toolstack switch (exit code 3), continue with --resume');
   steps.push(`define on ${to} (skip if already defined and equal; stop if defined differently${opts.force ? ', replace with --force' : ''})`);
   steps.push('verify: read the definition back and compare it with ours');
-  if (d.autostart) steps.push('enable autostart (xend started it with the host)');
-  if (d.wasRunning) steps.push(`start on ${to} and wait until it runs`);
+  if (d.startBlockedBy) steps.push(`neither start nor enable autostart: ${d.startBlockedBy}`);
+  else {
+    if (d.autostart) steps.push('enable autostart (xend started it with the host)');
+    if (d.wasRunning) steps.push(`start on ${to} and wait until it runs`);
+  }
   return steps;
 }

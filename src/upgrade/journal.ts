@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Xend2LibxlError } from '../errors.js';
 import { replaceFileDurably } from './durable-write.js';
 import type { CrashHook } from './crash-hook.js';
+import { validateJournal } from './journal-schema.js';
 import { isStep, type Step } from './steps.js';
 
 export const JOURNAL_FILE = 'journal.json';
@@ -46,6 +47,12 @@ export interface JournalDomain {
   definedByUs: boolean;
   startedByUs: boolean;
   autostartSetByUs: boolean;
+  /**
+   * Set when this domain shares a writable disk with another one of the plan and
+   * was not the one chosen to run: the upgrade neither starts it nor sets
+   * autostart (both would boot on one disk and corrupt it). Says why.
+   */
+  startBlockedBy?: string;
   /** sha256 of `dumpxml --inactive --security-info` right after verification: "unchanged since" for rollback. */
   definedXmlSha256?: string;
   error?: JournalProblem;
@@ -105,9 +112,9 @@ export async function readJournal(backupDir: string): Promise<Journal | undefine
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Xend2LibxlError('JOURNAL_UNREADABLE', `cannot read the upgrade journal: ${(e as Error).message}`, { file });
   }
-  let j: Journal;
+  let parsed: unknown;
   try {
-    j = JSON.parse(text) as Journal;
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new Xend2LibxlError('JOURNAL_CORRUPT', `the upgrade journal is not valid JSON: ${(e as Error).message}`, {
       file,
@@ -115,10 +122,7 @@ export async function readJournal(backupDir: string): Promise<Journal | undefine
       cause: e,
     });
   }
-  if (j.format !== FORMAT || j.version !== 1 || !Array.isArray(j.domains) || j.domains.some((d) => !isStep(d.step))) {
-    throw new Xend2LibxlError('JOURNAL_CORRUPT', 'the file is not an upgrade journal this version understands', { file });
-  }
-  return j;
+  return validateJournal(parsed, backupDir, file);
 }
 
 /**

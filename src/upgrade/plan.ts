@@ -6,6 +6,7 @@
  */
 import type { JournalDomain, JournalProblem } from './journal.js';
 import type { ListedDomain, XendEntry } from './ports.js';
+import { limitSharedWritableDisks } from './shared-disks.js';
 
 export interface PlannedDomain {
   journal: JournalDomain;
@@ -26,7 +27,8 @@ export function isActive(state: string): boolean {
 }
 
 /** `only`: names or uuids the admin limited the upgrade to (empty = everything). */
-export function buildPlan(allEntries: XendEntry[], allFrom: ListedDomain[] | undefined, includeUnmanaged: boolean, only: readonly string[] = []): Plan {
+/** `autostartChoice`: --autostart NAME, the domain of a shared-writable-disk group that may run (see shared-disks.ts). */
+export function buildPlan(allEntries: XendEntry[], allFrom: ListedDomain[] | undefined, includeUnmanaged: boolean, only: readonly string[] = [], autostartChoice: readonly string[] = []): Plan {
   const warnings: JournalProblem[] = [];
   const wanted = new Set(only.map((o) => o.toLowerCase()));
   const pick = (name?: string, id?: string) => wanted.size === 0 || (name !== undefined && (wanted.has(name.toLowerCase()) || only.includes(name))) || (id !== undefined && wanted.has(id.toLowerCase()));
@@ -63,6 +65,7 @@ export function buildPlan(allEntries: XendEntry[], allFrom: ListedDomain[] | und
     return { journal, entry, fromName: on?.name };
   });
   markDuplicates(domains);
+  limitSharedWritableDisks(domains, autostartChoice, warnings);
   for (const d of fromDomains ?? []) {
     if (matched.has(d)) continue;
     if (!includeUnmanaged) {

@@ -18,7 +18,7 @@ export function resumeOptions(given: UpgradeOptions, j: Journal): UpgradeOptions
   clash('--from', given.from, o.from);
   clash('--xend-root', given.xendRoot, o.xendRoot);
   if (given.pauseForSwitch && o.switchMode !== 'pause') throw new UsageError('--pause-for-switch can only be chosen when the upgrade starts');
-  // A corrected --switch-command may be given with --resume (the failed one is in the journal).
+  // The switch command is given again with --resume (the journal's is only shown, never run).
   if (given.switchCommand !== undefined && o.switchMode !== 'command') {
     throw new UsageError('--switch-command with --resume needs an upgrade started with --switch-command', 'after --pause-for-switch, switch yourself and run --resume');
   }
@@ -29,7 +29,8 @@ export function resumeOptions(given: UpgradeOptions, j: Journal): UpgradeOptions
     to: o.to,
     from: o.from,
     includeUnmanaged: o.includeUnmanaged,
-    switchCommand: given.switchCommand ?? o.switchCommand,
+    // Never the journal's: see adoptSwitchCommand.
+    switchCommand: given.switchCommand,
     pauseForSwitch: o.switchMode === 'pause',
   };
 }

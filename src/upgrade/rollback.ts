@@ -18,11 +18,12 @@ import { reportFromJournal, type UpgradeReport } from './report.js';
 import { resumeOptions } from './resume.js';
 import { sha256 } from './safe-name.js';
 import { backedUpXml } from './step-define.js';
+import { reached } from './steps.js';
 import { currentState } from './wait-state.js';
 import { openRunContext } from './run-context.js';
 
 export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Promise<UpgradeReport> {
-  await prepareBackupDir(given.backupDir, undefined, { create: false });
+  await prepareBackupDir(given.backupDir, undefined, 'existing');
   const j = await readJournal(given.backupDir);
   if (!j) throw new Xend2LibxlError('NOTHING_TO_ROLL_BACK', `${given.backupDir} holds no upgrade journal`);
   const opts = resumeOptions(given, j);
@@ -44,38 +45,44 @@ export async function runRollback(deps: UpgradeDeps, given: UpgradeOptions): Pro
   }
 }
 
+/** Each domain ends with a `next` that says where it really stands now, never the upgrade's old advice. */
 async function rollbackDomain(rc: RunContext, d: JournalDomain): Promise<void> {
-  if (d.status === 'rolled-back') return;
+  const to = rc.opts.to!;
+  if (d.status === 'rolled-back') return; // an earlier rollback finished it and said where it stands
   const touched = d.definedByUs || d.stoppedByUs || d.history.some((h) => h.event === 'define-requested');
   if (!touched) {
-    // Never touched by the upgrade: nothing to undo. A failed one keeps its status and error (it was never upgraded).
-    if (d.status === 'in-progress' || d.status === 'held') await rc.store.record(d, 'rolled-back', { status: 'rolled-back', next: 'nothing of ours to undo', error: undefined });
-    else if (d.status === 'failed') d.next = 'never upgraded; nothing to undo';
+    // Never changed by the upgrade: nothing to undo. A failed one keeps its status and error (it was never upgraded).
+    if (d.status === 'failed') d.next = 'never upgraded; nothing to undo';
+    else {
+      const why = d.step === 'done' || reached(d.step, 'defined') ? `its definition on ${to} was there before this upgrade and is left as it is` : 'the upgrade had not changed it yet';
+      await rc.store.record(d, 'rolled-back', { status: 'rolled-back', next: `nothing to undo: ${why}`, error: undefined });
+    }
     return;
   }
   try {
-    const undone = await undoTarget(rc, d);
-    if (!undone) return;
-    await restartSource(rc, d);
-    await rc.store.record(d, 'rolled-back', { status: 'rolled-back', error: undefined, next: d.next });
+    const target = await undoTarget(rc, d);
+    if (target === 'held') return;
+    const source = await restartSource(rc, d);
+    const onTarget = target === 'undefined' ? `undefined on ${to}` : `nothing of ours on ${to}`;
+    await rc.store.record(d, 'rolled-back', { status: 'rolled-back', error: undefined, next: `${onTarget}; ${source}` });
   } catch (e) {
-    const { error, next } = describeFailure(e, 'rollback');
-    await rc.store.record(d, 'rollback-failed', { status: 'failed', error, next: `${next.replace('--resume', '--rollback')}` });
+    const { error, next } = describeFailure(e, 'rollback', undefined, `xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --rollback`);
+    await rc.store.record(d, 'rollback-failed', { status: 'failed', error, next });
     rc.emit({ level: 'fail', domain: d.name, message: error.message });
   }
 }
 
-/** Returns false when the domain was held/left (reason recorded). */
-async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
+/** 'held': left in place (reason recorded); 'absent': nothing of ours there; 'undefined': we removed our definition. */
+async function undoTarget(rc: RunContext, d: JournalDomain): Promise<'held' | 'absent' | 'undefined'> {
   const { hv } = rc.deps;
   const to = rc.opts.to!;
   const mayBeOurs = d.definedByUs || d.history.some((h) => h.event === 'define-requested');
-  if (!mayBeOurs) return true;
+  if (!mayBeOurs) return 'absent';
   let existing: string;
   try {
     existing = await hv.dumpXml(to, d.name, { inactive: true });
   } catch (e) {
-    if (e instanceof HypervisorError && e.kind === 'not-found') return true;
+    if (e instanceof HypervisorError && e.kind === 'not-found') return 'absent';
     throw e;
   }
   const unchanged = d.definedXmlSha256
@@ -87,7 +94,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
       error: { code: 'CHANGED_SINCE_UPGRADE', message: `${d.name} on ${to} was changed after we defined it; left in place` },
       next: 'undefine it by hand if that is intended, or run --rollback --force',
     });
-    return false;
+    return 'held';
   }
   const state = await currentState(hv, to, d.name);
   if (state !== 'absent' && isActive(state)) {
@@ -97,7 +104,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
         error: { code: 'RUNNING_ON_TARGET', message: `${d.name} runs on ${to} but was not started by the upgrade; left alone` },
         next: 'shut it down yourself, then run --rollback again',
       });
-      return false;
+      return 'held';
     }
     rc.emit({ level: 'info', domain: d.name, message: `shutting down on ${to}` });
     await hv.shutdown(to, d.name).catch(() => {});
@@ -109,7 +116,7 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
           error: { code: 'SHUTDOWN_TIMEOUT', message: `${d.name} did not shut down on ${to} in time` },
           next: 'shut it down inside the guest (or use --force to destroy it), then run --rollback again',
         });
-        return false;
+        return 'held';
       }
       await hv.destroy(to, d.name);
     }
@@ -117,32 +124,28 @@ async function undoTarget(rc: RunContext, d: JournalDomain): Promise<boolean> {
   await hv.undefine(to, d.name);
   await rc.store.record(d, 'undefined', { definedByUs: false, startedByUs: false });
   rc.emit({ level: 'ok', domain: d.name, message: `undefined on ${to}` });
-  return true;
+  return 'undefined';
 }
 
-async function restartSource(rc: RunContext, d: JournalDomain): Promise<void> {
+/** What became of the domain on the source, in words. */
+async function restartSource(rc: RunContext, d: JournalDomain): Promise<string> {
   const from = rc.opts.from;
-  if (!d.stoppedByUs || !from || !d.fromName) return;
+  if (!d.stoppedByUs || !from || !d.fromName) return d.wasRunning ? 'it was running before the upgrade but not stopped by it: start it where you want it' : 'it was not running before the upgrade; left off';
   const { hv } = rc.deps;
   let state: string;
   try {
     state = await currentState(hv, from, d.fromName);
   } catch (e) {
-    if (e instanceof HypervisorError && e.kind === 'connection') {
-      d.next = `${from} does not answer (toolstack switched?): start ${d.name} yourself from the backup`;
-      return;
-    }
+    if (e instanceof HypervisorError && e.kind === 'connection') return `${from} does not answer (toolstack switched?): start ${d.name} yourself from the backup`;
     throw e;
   }
-  if (state === 'absent') {
-    d.next = `${d.name} is no longer on ${from}: start it yourself from the backup XML if needed`;
-    return;
-  }
+  if (state === 'absent') return `${d.name} is no longer on ${from}: start it yourself from the backup XML if needed`;
   if (!isActive(state)) {
     await hv.start(from, d.fromName);
     const r = await rc.poller.wait(from, d.fromName, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000);
     if (!r.reached) throw new Xend2LibxlError('RESTART_TIMEOUT', `${d.name} was started again on ${from} but is ${r.state}`);
     rc.emit({ level: 'ok', domain: d.name, message: `running again on ${from}` });
   }
-  await rc.store.record(d, 'restarted-on-source', { stoppedByUs: false, next: `running again on ${from}` });
+  await rc.store.record(d, 'restarted-on-source', { stoppedByUs: false });
+  return `running again on ${from}`;
 }

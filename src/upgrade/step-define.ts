@@ -3,21 +3,25 @@
  * and equal to ours is not defined again; one defined *differently* is a
  * conflict we stop on (someone else's definition) unless --force.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { Xend2LibxlError } from '../errors.js';
 import { modelDifferences } from './compare.js';
 import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
 import { HypervisorError, type ListedDomain } from './ports.js';
+import { insideBackupDir } from './backup-dir.js';
 import { safeFileStem, sha256 } from './safe-name.js';
 import { replaceFileDurably } from './durable-write.js';
 
 /** The XML to define, from the backup, checked against the hash the journal recorded. */
 export async function backedUpXml(rc: RunContext, d: JournalDomain): Promise<string> {
   if (!d.xmlFile) throw new Xend2LibxlError('BACKUP_MISSING', `no backed-up XML recorded for ${d.name}`);
-  const file = path.join(rc.opts.backupDir, d.xmlFile);
-  const xml = await readFile(file, 'utf8');
+  const file = insideBackupDir(rc.opts.backupDir, d.xmlFile, 'the backed-up XML');
+  // O_NOFOLLOW: a symlink put in place of our file is refused, not followed.
+  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const xml = await fh.readFile('utf8').finally(() => fh.close());
   if (d.xmlSha256 && sha256(xml) !== d.xmlSha256) {
     throw new Xend2LibxlError('BACKUP_TAMPERED', `the backed-up XML for ${d.name} changed since it was written`, { file, hint: 'restore it from the manifest hash or start a new upgrade' });
   }

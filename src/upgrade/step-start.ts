@@ -14,7 +14,9 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
   const to = rc.opts.to!;
   // A domain that was not on the target before this run was defined just now: autostart is off, it is not running.
   const fresh = rc.seen.to !== undefined && !rc.seen.to.has(d.name);
-  if (d.autostart && !d.autostartSetByUs) {
+  // A domain sharing a writable disk with the one chosen to run is neither autostarted nor started.
+  const blocked = d.startBlockedBy !== undefined;
+  if (d.autostart && !d.autostartSetByUs && !blocked) {
     const already = fresh ? false : await hv.getAutostart(to, d.name).catch(() => false);
     if (!already) {
       await hv.setAutostart(to, d.name, true);
@@ -23,7 +25,7 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
     }
   }
   // Start what was running before (and what we stopped): never start what the admin had shut off.
-  if (d.wasRunning || d.stoppedByUs) {
+  if ((d.wasRunning || d.stoppedByUs) && !blocked) {
     const state = fresh ? 'shut off' : await currentState(hv, to, d.name);
     if (state !== 'running') {
       await rc.store.record(d, 'start-requested', { startedByUs: true });
@@ -40,5 +42,5 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
     }
   }
   await rc.store.record(d, 'started');
-  await rc.store.record(d, 'done', { status: 'done', next: undefined, error: undefined });
+  await rc.store.record(d, 'done', { status: 'done', next: blocked ? `defined; not started and no autostart: ${d.startBlockedBy}` : undefined, error: undefined });
 }

@@ -16,7 +16,14 @@ import type { RunContext } from './context.js';
 import type { JournalDomain } from './journal.js';
 import type { ListedDomain } from './ports.js';
 
-export type SwitchOutcome = 'done' | 'paused' | 'blocked' | 'failed';
+export type SwitchOutcome = 'done' | 'paused' | 'blocked' | 'failed' | 'unreachable';
+
+/** The outcome, and on 'done' the target's domain list (it answered); on 'unreachable' why not. */
+export interface SwitchResult {
+  outcome: SwitchOutcome;
+  target?: ListedDomain[];
+  why?: string;
+}
 
 /** In place only: names of domains we took from the old toolstack that the target still lists (by uuid). */
 async function oldDomainsStillThere(rc: RunContext, ready: JournalDomain[], target: ListedDomain[]): Promise<string[]> {
@@ -26,22 +33,23 @@ async function oldDomainsStillThere(rc: RunContext, ready: JournalDomain[], targ
   return ready.filter((d) => d.fromName && d.uuid && uuids.has(d.uuid)).map((d) => d.name);
 }
 
-export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: JournalDomain[]): Promise<SwitchOutcome> {
+export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: JournalDomain[]): Promise<SwitchResult> {
   const j = rc.store.journal;
   const sw = j.switch;
+  let switchedNow = false;
   if (sw.state === 'pending' || sw.state === 'failed') {
     if (held.length > 0) {
       rc.emit({ level: 'warn', message: `toolstack switch not done: ${held.map((d) => d.name).join(', ')} still running (held)` });
-      return 'blocked';
+      return { outcome: 'blocked' };
     }
     if (j.options.switchMode === 'pause') {
       sw.state = 'awaiting';
       sw.at = new Date().toISOString();
       await rc.store.commit('awaiting-switch');
       rc.emit({ level: 'info', message: 'paused: awaiting the toolstack switch' });
-      return 'paused';
+      return { outcome: 'paused' };
     }
-    const command = j.options.switchCommand!;
+    const command = rc.opts.switchCommand ?? j.options.switchCommand!;
     rc.emit({ level: 'info', message: `running the switch command: ${command}` });
     const r = await rc.deps.switchRunner.run(command, { timeoutMs: rc.opts.switchTimeoutMs ?? 600_000 });
     sw.at = new Date().toISOString();
@@ -50,19 +58,13 @@ export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: J
       sw.detail = `${r.timedOut ? 'timed out' : `exit code ${r.exitCode}`}: ${r.output.trim().split('\n').slice(-5).join(' | ')}`;
       await rc.store.commit('switch-failed');
       rc.emit({ level: 'fail', message: `switch command failed (${sw.detail})` });
-      return 'failed';
+      return { outcome: 'failed' };
     }
-    const stale = await oldDomainsStillThere(rc, ready, await rc.deps.hv.list(rc.opts.to!).catch(() => []));
-    if (stale.length > 0) {
-      sw.state = 'failed';
-      sw.detail = `the command succeeded but ${rc.opts.to} still lists ${stale.join(', ')} from the old toolstack: it was not switched`;
-      await rc.store.commit('switch-failed');
-      rc.emit({ level: 'fail', message: sw.detail });
-      return 'failed';
-    }
+    // The command ran (never run it again unless the check below shows it did not switch).
     sw.state = 'done';
     sw.detail = r.output.trim().split('\n').slice(-3).join(' | ') || undefined;
     await rc.store.commit('switch-done');
+    switchedNow = true;
   } else if (sw.state === 'awaiting') {
     // `--resume` after the pause is the admin saying "switched"; make sure the target answers first.
     let listed;
@@ -84,6 +86,23 @@ export async function stepSwitch(rc: RunContext, ready: JournalDomain[], held: J
     sw.at = new Date().toISOString();
     await rc.store.commit('switch-done');
   }
+  // Whatever the mode: the target must answer before any domain is marked switched.
+  let target: ListedDomain[];
+  try {
+    target = await rc.deps.hv.list(rc.opts.to!);
+  } catch (e) {
+    rc.emit({ level: 'fail', message: `${rc.opts.to} does not answer${switchedNow ? ' after the switch command' : ''}: ${(e as Error).message}` });
+    return { outcome: 'unreachable', why: (e as Error).message };
+  }
+  // Domains still waiting at shut-down: the switch (now or in an earlier run) must really have happened.
+  const stale = ready.length > 0 ? await oldDomainsStillThere(rc, ready, target) : [];
+  if (stale.length > 0) {
+    sw.state = 'failed';
+    sw.detail = `the command succeeded but ${rc.opts.to} still lists ${stale.join(', ')} from the old toolstack: it was not switched`;
+    await rc.store.commit('switch-failed');
+    rc.emit({ level: 'fail', message: sw.detail });
+    return { outcome: 'failed' };
+  }
   await rc.store.recordAll(ready, 'switched');
-  return 'done';
+  return { outcome: 'done', target };
 }

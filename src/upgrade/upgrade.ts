@@ -6,7 +6,7 @@
  * stops the others; the returned report says where each one stands.
  */
 import { Xend2LibxlError, UsageError } from '../errors.js';
-import { acquireLock, prepareBackupDir } from './backup-dir.js';
+import { acquireLock, checkBackupDir, prepareBackupDir } from './backup-dir.js';
 import type { RunContext, UpgradeDeps, UpgradeOptions } from './context.js';
 import { plannedSteps } from './dry-run.js';
 import { describeFailure } from './failure.js';
@@ -23,6 +23,7 @@ import { stepSwitch } from './step-switch.js';
 import { reached } from './steps.js';
 import { resumeOptions } from './resume.js';
 import { openRunContext } from './run-context.js';
+import { sweepDefineTempDirs } from './sweep-temp.js';
 import { runRollback } from './rollback.js';
 
 export async function makePlan(
@@ -40,7 +41,7 @@ export async function makePlan(
       })
     : Promise.resolve(undefined);
   const [entries, fromDomains] = await Promise.all([opts.xendRoot ? deps.source.read(opts.xendRoot, { xendConfig: opts.xendConfig }) : Promise.resolve([]), listed]);
-  const plan = buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? []);
+  const plan = buildPlan(entries, fromDomains, Boolean(opts.includeUnmanaged), opts.only ?? [], opts.autostart ?? []);
   return { ...plan, fromStates: fromDomains ? new Map(fromDomains.map((d) => [d.name, d.state])) : undefined, sourceXml };
 }
 
@@ -58,24 +59,24 @@ export async function runUpgrade(deps: UpgradeDeps, opts: UpgradeOptions): Promi
   let fresh = false;
   let fromStates: Map<string, string> | undefined;
   let sourceXml: Map<string, Promise<string>> | undefined;
+  await sweepDefineTempDirs().then(
+    (gone) => gone.length > 0 && deps.onEvent?.({ level: 'info', message: `removed ${gone.length} temporary define director${gone.length === 1 ? 'y' : 'ies'} left by an interrupted run` }),
+    () => {},
+  );
   if (opts.resume) {
-    await prepareBackupDir(opts.backupDir, undefined, { create: false });
+    await prepareBackupDir(opts.backupDir, undefined, 'existing');
     const j = await readJournal(opts.backupDir);
     if (!j) throw new Xend2LibxlError('NOTHING_TO_RESUME', `${opts.backupDir} holds no upgrade journal`, { hint: 'start the upgrade without --resume' });
     if (j.rollback) throw new Xend2LibxlError('ROLLED_BACK', `the upgrade in ${opts.backupDir} was rolled back (${j.rollback.state}); it cannot be resumed`, { hint: 'start a new upgrade with a new --backup-dir' });
     journal = j;
     opts = resumeOptions(opts, j);
-    if (opts.switchCommand && opts.switchCommand !== j.options.switchCommand && j.switch.state !== 'done') j.options.switchCommand = opts.switchCommand;
+    adoptSwitchCommand(deps, opts, j);
   } else {
     if (!opts.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
-    await prepareBackupDir(opts.backupDir, opts.xendRoot, { create: true });
-    const existing = await readJournal(opts.backupDir);
-    if (existing) {
-      throw new Xend2LibxlError('JOURNAL_EXISTS', `${opts.backupDir} already holds an upgrade (${summarise(existing)})`, {
-        hint: 'continue it with --resume, undo it with --rollback, or choose a new --backup-dir',
-      });
-    }
-    const plan = await makePlan(deps, opts, true);
+    // Every refusal comes before anything is created or stopped.
+    await refuseExistingUpgrade(opts);
+    const [plan] = await Promise.all([makePlan(deps, opts, true), opts.to !== opts.from ? requireTarget(deps, opts.to!) : undefined]);
+    await prepareBackupDir(opts.backupDir, opts.xendRoot, 'new');
     sourceXml = plan.sourceXml;
     journal = newJournal(
       {
@@ -127,6 +128,8 @@ async function reopen(rc: RunContext): Promise<Map<string, XendEntry>> {
     if (d.status !== 'held' && d.status !== 'failed') continue;
     if (d.step === 'planned' && d.origin === 'xend' && !entries.has(d.id)) continue;
     if (d.error?.code === 'DUPLICATE_NAME' || d.error?.code === 'DUPLICATE_UUID') continue;
+    // Someone undefined it after we defined it: define it again (from the verified backup).
+    if (d.error?.code === 'VERIFY_MISSING' && reached(d.step, 'defined')) d.step = 'switched';
     d.status = 'in-progress';
     d.error = undefined;
     d.next = undefined;
@@ -153,22 +156,20 @@ async function drive(rc: RunContext, entries: Map<string, XendEntry>): Promise<U
   if (stopped()) return interrupted(rc);
   const ready = active().filter((d) => d.step === 'shut-down');
   const held = j.domains.filter((d) => d.status === 'held');
-  const outcome = await stepSwitch(rc, ready, held);
+  const { outcome, target, why } = await stepSwitch(rc, ready, held);
   if (stopped()) return interrupted(rc);
   if (outcome === 'paused') {
-    return finish(rc, true, `do the toolstack switch (stop xend, start libvirtd with the libxl driver), then run: xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --resume`);
+    return finish(rc, true, `do the toolstack switch (stop xend, start libvirtd with the libxl driver), then run: ${resumeCommand(rc)}`);
+  }
+  if (outcome === 'unreachable') {
+    return finish(rc, false, `${rc.opts.to} does not answer (${why}); nothing was defined and the domains shut down stay down. Make libvirtd with the libxl driver answer there, then run: ${resumeCommand(rc)}`);
   }
   if (outcome !== 'done') {
     const why = outcome === 'blocked' ? 'some domains are still running (held)' : 'the switch command failed';
-    return finish(rc, false, `the toolstack was not switched because ${why}; domains already shut down stay down. Fix it, then run with --resume`);
+    const again = rc.store.journal.options.switchMode === 'command' ? ' --switch-command CMD' : '';
+    return finish(rc, false, `the toolstack was not switched because ${why}; domains already shut down stay down. Fix it, then run: ${resumeCommand(rc)}${again}`);
   }
-  let target: ListedDomain[] | undefined;
-  try {
-    target = await rc.deps.hv.list(rc.opts.to!);
-    rc.seen.to = new Map(target.map((d) => [d.name, d.state]));
-  } catch {
-    target = undefined; // each domain reports the connection problem itself
-  }
+  rc.seen.to = new Map(target!.map((d) => [d.name, d.state]));
   await forEachLimit(
     active().filter((d) => reached(d.step, 'switched')),
     par,
@@ -190,14 +191,23 @@ async function guard(rc: RunContext, d: JournalDomain, body: () => Promise<void>
     await body();
   } catch (e) {
     const uri = reached(d.step, 'switched') ? rc.opts.to : rc.opts.from;
-    const { error, next } = describeFailure(e, `after ${d.step}`, uri);
+    const { error, next } = describeFailure(e, `after ${d.step}`, uri, resumeCommand(rc));
     await rc.store.record(d, 'failed', { status: 'failed', error, next });
     rc.emit({ level: 'fail', domain: d.name, message: error.message });
   }
 }
 
+/** The exact command that continues this upgrade. */
+export function resumeCommand(rc: RunContext): string {
+  return `xend2libxl upgrade --backup-dir ${shellQuote(rc.opts.backupDir)} --resume`;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./=:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 function interrupted(rc: RunContext): UpgradeReport {
-  const r = finish(rc, false, `interrupted: every step in flight was finished and journaled; continue with: xend2libxl upgrade --backup-dir ${rc.opts.backupDir} --resume (or undo with --rollback)`);
+  const r = finish(rc, false, `interrupted: every step in flight was finished and journaled; continue with: ${resumeCommand(rc)} (or undo with --rollback)`);
   r.interrupted = true;
   return r;
 }
@@ -207,9 +217,48 @@ function finish(rc: RunContext, paused: boolean, next?: string): UpgradeReport {
   const r = reportFromJournal('upgrade', rc.opts.backupDir, j, paused, next);
   if (!r.next) {
     const bad = j.domains.filter((d) => d.status === 'failed' || d.status === 'held');
-    r.next = bad.length === 0 ? `all ${j.domains.length} domain(s) upgraded; the backup and journal are in ${rc.opts.backupDir} (undo with --rollback)` : `${bad.length} domain(s) need attention (see each domain's next step); then run with --resume`;
+    r.next = bad.length === 0 ? `all ${j.domains.length} domain(s) upgraded; the backup and journal are in ${rc.opts.backupDir} (undo with --rollback)` : `${bad.length} domain(s) need attention (see each domain's next step); then run: ${resumeCommand(rc)}`;
   }
   return r;
+}
+
+/** The backup dir checks (nothing created) and: no upgrade journaled there yet. */
+async function refuseExistingUpgrade(opts: UpgradeOptions): Promise<void> {
+  await checkBackupDir(opts.backupDir, opts.xendRoot, 'new');
+  const existing = await readJournal(opts.backupDir);
+  if (existing) {
+    throw new Xend2LibxlError('JOURNAL_EXISTS', `${opts.backupDir} already holds an upgrade (${summarise(existing)})`, {
+      hint: 'continue it with --resume, undo it with --rollback, or choose a new --backup-dir',
+    });
+  }
+}
+
+/** A separate target must answer before anything is backed up or shut down. */
+async function requireTarget(deps: UpgradeDeps, to: string): Promise<void> {
+  try {
+    await deps.hv.list(to);
+  } catch (e) {
+    throw new Xend2LibxlError('TARGET_UNREACHABLE', `the target ${to} does not answer: ${(e as Error).message}`, {
+      hint: 'nothing was changed; check --to and that libvirtd (libxl driver) runs there, then run the same command again',
+      cause: e,
+    });
+  }
+}
+
+/**
+ * On --resume the switch command that runs is the one given now, never the
+ * journal's (a file on disk must not choose what runs as root); the journal's
+ * is only shown so the admin can compare.
+ */
+function adoptSwitchCommand(deps: UpgradeDeps, opts: UpgradeOptions, j: Journal): void {
+  const pending = j.options.switchMode === 'command' && (j.switch.state === 'pending' || j.switch.state === 'failed');
+  if (!pending) return;
+  const journaled = j.options.switchCommand === undefined ? '' : ` (the journal records ${JSON.stringify(j.options.switchCommand)}; it is shown, never run)`;
+  if (!opts.switchCommand) {
+    throw new UsageError(`this upgrade still has to switch the toolstack: give the command with --switch-command${journaled}`, `xend2libxl upgrade --backup-dir ${opts.backupDir} --resume --switch-command CMD`);
+  }
+  deps.onEvent?.({ level: 'info', message: `switch command given now: ${JSON.stringify(opts.switchCommand)}${journaled}` });
+  j.options.switchCommand = opts.switchCommand;
 }
 
 function summarise(j: Journal): string {
@@ -219,6 +268,8 @@ function summarise(j: Journal): string {
 
 async function dryRun(deps: UpgradeDeps, opts: UpgradeOptions): Promise<UpgradeReport> {
   if (!opts.xendRoot) throw new UsageError('--xend-root is required', 'give the xend domains directory, e.g. --xend-root /var/lib/xend/domains');
+  // The same refusals as a real run: a plan that a real run would refuse is no plan.
+  await refuseExistingUpgrade(opts);
   const plan = await makePlan(deps, opts);
   const domains = plan.domains.map((p) => domainReport(p.journal, plannedSteps(p, opts)));
   return {

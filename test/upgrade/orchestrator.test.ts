@@ -132,7 +132,7 @@ describe('upgrade orchestrator (fake libvirt)', () => {
     expect(r.next).toMatch(/not switched because some domains are still running/);
     expect(hv.count('define')).toBe(0);
     hv.host(FROM).get('db')!.acpiIgnored = false;
-    const r2 = await runUpgrade(deps, opts({ resume: true }));
+    const r2 = await runUpgrade(deps, opts({ resume: true, switchCommand: 'stop-xend' }));
     expect(deps.switchRuns).toEqual(['stop-xend']);
     expect(r2.domains.map((d) => d.status)).toEqual(['done', 'done', 'done']);
   });
@@ -160,8 +160,11 @@ describe('upgrade orchestrator (fake libvirt)', () => {
     expect(r.switch).toMatchObject({ state: 'failed' });
     expect(r.switch!.detail).toMatch(/exit code 1: xend: stop failed/);
     expect(deps.switchRuns).toHaveLength(1);
-    const r2 = await runUpgrade(deps, opts({ resume: true }));
-    expect(deps.switchRuns).toHaveLength(2);
+    // The command given again is what runs; without one, --resume refuses (usage) instead of running the journal's.
+    await expect(runUpgrade(deps, opts({ resume: true }))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/give the command with --switch-command \(the journal records "please fail"; it is shown, never run\)/) });
+    expect(deps.switchRuns).toHaveLength(1);
+    const r2 = await runUpgrade(deps, opts({ resume: true, switchCommand: 'please fail again' }));
+    expect(deps.switchRuns).toEqual(['please fail', 'please fail again']);
     expect(r2.switch!.state).toBe('failed');
   });
 
@@ -269,7 +272,7 @@ describe('in place: the same URI before and after the switch', () => {
     expect(hv.count('define')).toBe(0);
     // A real switch: the new toolstack starts empty (libxl does not know xend's domains).
     const switching = { ...deps, switchRunner: { run: async () => (hv.hosts.set(SAME, new Map()), { exitCode: 0, output: 'ok', timedOut: false }) } };
-    const r2 = await runUpgrade(switching, opts({ from: undefined, resume: true }));
+    const r2 = await runUpgrade(switching, opts({ from: undefined, resume: true, switchCommand: 'switch' }));
     expect(r2.domains.map((d) => d.status)).toEqual(['done', 'done', 'done']);
     expect(hv.host(SAME).get('web')!.state).toBe('running');
   });
@@ -309,7 +312,7 @@ describe('interruption (Ctrl-C)', () => {
       ['idle', 'in-progress', 'planned'],
     ]);
     hv.shutdown = shutdown;
-    const r2 = await runUpgrade(deps, opts({ resume: true }));
+    const r2 = await runUpgrade(deps, opts({ resume: true, switchCommand: 'stop-xend' }));
     expect(r2.domains.every((d) => d.status === 'done')).toBe(true);
     expect(deps.switchRuns).toEqual(['stop-xend']);
     expect(hv.host(TO).get('web')!.state).toBe('running');

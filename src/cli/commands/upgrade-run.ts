@@ -9,6 +9,7 @@ import type { Reporter } from '../../ui/reporter.js';
 import type { UpgradeDeps, UpgradeEvent, UpgradeOptions } from '../../upgrade/context.js';
 import { crashHookFromEnv } from '../../upgrade/crash-hook.js';
 import { readDomainXml } from '../../convert/read-domain-xml.js';
+import { readJournal } from '../../upgrade/journal.js';
 import { libvirtPort } from '../../upgrade/libvirt-port.js';
 import { realClock } from '../../upgrade/ports.js';
 import type { UpgradeReport } from '../../upgrade/report.js';
@@ -68,7 +69,9 @@ function toCoreOptions(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: C
   if (!cli.backupDir) throw new UsageError('--backup-dir is required', 'name a new or empty directory outside the xend root, e.g. --backup-dir /root/xend-upgrade');
   if (cli.resume && cli.rollback) throw new UsageError('--resume and --rollback exclude each other');
   if (cli.switchCommand && cli.pauseForSwitch) throw new UsageError('--switch-command and --pause-for-switch exclude each other', 'either let the tool run the switch, or pause and do it yourself');
-  if (cli.domain?.length && (cli.resume || cli.rollback)) throw new UsageError('--domain applies when an upgrade is planned; --resume and --rollback work on the domains in the journal');
+  if ((cli.domain?.length || cli.autostart?.length) && (cli.resume || cli.rollback)) {
+    throw new UsageError(`${cli.domain?.length ? '--domain' : '--autostart'} applies when an upgrade is planned; --resume and --rollback work on the domains in the journal`);
+  }
   if (cli.dryRun && (cli.resume || cli.rollback)) throw new UsageError('--dry-run plans a new upgrade; it cannot be combined with --resume or --rollback');
   if (cli.includeUnmanaged && !cli.from) throw new UsageError('--include-unmanaged needs --from', 'unmanaged domains are found by listing the old toolstack: give its URI with --from');
   if (!cli.resume && !cli.rollback && cli.from !== undefined && cli.from === cli.to && !cli.switchCommand && !cli.pauseForSwitch) {
@@ -95,6 +98,7 @@ function toCoreOptions(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: C
     pauseForSwitch: cli.pauseForSwitch,
     includeUnmanaged: cli.includeUnmanaged,
     only: cli.domain,
+    autostart: cli.autostart,
   };
 }
 
@@ -106,6 +110,11 @@ async function confirm(deps: UpgradeDeps, opts: UpgradeOptions, ctx: CliContext,
   if (!opts.resume && !opts.rollback) {
     const plan = await makePlan(deps, opts);
     reporter.info(`${plan.domains.length} domain(s) planned (${plan.domains.filter((d) => d.journal.status === 'failed').length} cannot be upgraded), ${plan.warnings.length} warning(s); --dry-run shows the details`);
+  }
+  if (opts.resume) {
+    // Shown for comparison only: what runs is the command given now (the journal never chooses what runs).
+    const journaled = (await readJournal(opts.backupDir).catch(() => undefined))?.options.switchCommand;
+    if (journaled !== undefined || opts.switchCommand !== undefined) reporter.info(`switch command: ${opts.switchCommand === undefined ? 'none given' : JSON.stringify(opts.switchCommand)} (the journal records ${JSON.stringify(journaled ?? null)})`);
   }
   reporter.close();
   const { confirm: ask } = await loadPrompts();

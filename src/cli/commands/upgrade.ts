@@ -28,6 +28,7 @@ export interface UpgradeCliOptions {
   pauseForSwitch?: boolean;
   includeUnmanaged?: boolean;
   domain?: string[];
+  autostart?: string[];
   json?: boolean;
 }
 
@@ -58,6 +59,12 @@ export const upgradeOptionSpecs: OptionSpec[] = [
   { key: 'pauseForSwitch', flags: '--pause-for-switch', description: 'stop after the shutdowns (exit code 3) so you can switch toolstacks yourself; then --resume' },
   { key: 'includeUnmanaged', flags: '--include-unmanaged', description: 'also take domains --from shows that have no config.sxp (xm create), from their libvirt XML' },
   { key: 'domain', flags: '--domain <name|uuid>', description: 'limit the upgrade to this domain (repeatable; default: all)', repeatable: true },
+  {
+    key: 'autostart',
+    flags: '--autostart <name|uuid>',
+    description: 'of domains sharing a writable disk, the one the upgrade may start and autostart (repeatable, one per group; default: the one xend had running, else none)',
+    repeatable: true,
+  },
   { key: 'json', flags: '--json', description: 'print the final report as JSON on stdout' },
 ];
 
