@@ -51,6 +51,17 @@ export function deviceNumberToName(num: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Names xend's blkif accepted (blkdev_name_to_number: hdX, sdX, xvdX, with a partition number) —
+ * also what libxl parses and what libvirt's schema allows. Anything else (`xda1`, `vda`) xend refused
+ * at `xm create`; written as-is it would fail libvirt's schema, so the converter refuses it.
+ */
+const VALID_TARGET = /^(hd[a-z]|sd[a-z]{1,2}|xvd[a-z]{1,3})(\d{1,3})?$/;
+
+export function isValidDiskTarget(name: string): boolean {
+  return VALID_TARGET.test(name);
+}
+
 /** Sort key: bus class order is irrelevant to the guest, the index within a name family is not. */
 export function diskIndex(name: string): [string, number, number] {
   const m = /^(xvd|hd|sd|vd)([a-z]+)(\d*)$/.exec(name);

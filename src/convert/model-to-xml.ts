@@ -46,7 +46,9 @@ export function modelToXml(m: DomainModel): string {
 function writeOs(dom: XmlElement, m: DomainModel): void {
   const os = dom.ele('os');
   leaf(os, 'type', { arch: 'x86_64', machine: m.osType === 'hvm' ? 'xenfv' : 'xenpv' }, m.osType === 'hvm' ? 'hvm' : 'linux');
-  if (m.os.loader) leaf(os, 'loader', { type: 'rom' }, m.os.loader);
+  // No <loader>: libvirt's libxl driver reads only its type (pflash = OVMF) and libxl always boots
+  // the hvmloader of its own firmware dir, so xend's path (/usr/lib/xen/boot/hvmloader, absent on
+  // Debian's /usr/lib/xen-4.17/boot) would be dead text. docs/libxl-readback.md has the proof.
   if (m.os.kernel) leaf(os, 'kernel', {}, m.os.kernel);
   if (m.os.initrd) leaf(os, 'initrd', {}, m.os.initrd);
   if (m.os.cmdline) leaf(os, 'cmdline', {}, m.os.cmdline);
@@ -91,6 +93,7 @@ function writeDisk(devs: XmlElement, d: DiskModel): void {
   const driver: XmlAttrs = {};
   if (d.driver) driver.name = d.driver;
   if (d.format) driver.type = d.format;
+  if (d.discard) driver.discard = d.discard;
   leaf(el, 'driver', driver);
   if (d.source !== undefined) leaf(el, 'source', d.sourceType === 'block' ? { dev: d.source } : { file: d.source });
   leaf(el, 'target', { dev: d.target, bus: d.bus });
@@ -142,7 +145,10 @@ function writeGraphics(devs: XmlElement, g: GraphicsModel): void {
     leaf(devs, 'graphics', attrs);
     return;
   }
-  const attrs: XmlAttrs = { type: 'vnc', port: g.port ?? -1, autoport: g.autoport || g.port === undefined ? 'yes' : 'no' };
+  // A known port is written autoport='no': with autoport='yes' libxl discards it (port='-1' on read-back).
+  const attrs: XmlAttrs = { type: g.type, port: g.port ?? -1 };
+  if (g.type === 'spice' && g.tlsPort !== undefined) attrs.tlsPort = g.tlsPort;
+  attrs.autoport = g.port === undefined && g.tlsPort === undefined ? 'yes' : 'no';
   if (g.listen) attrs.listen = g.listen;
   if (g.keymap) attrs.keymap = g.keymap;
   if (g.passwd) attrs.passwd = g.passwd;

@@ -33,6 +33,8 @@ export interface DiskModel {
   bootable: boolean;
   /** The uname as xend stored it, for reports. */
   uname?: string;
+  /** `(discard-enable 1|0)` → libvirt `<driver discard='unmap'|'ignore'>`; undefined = libxl's default. */
+  discard?: 'unmap' | 'ignore';
 }
 
 export type DiskFormat = 'raw' | 'qcow' | 'qcow2' | 'vhd' | 'qed';
@@ -66,7 +68,11 @@ export interface OsModel {
   /** PV bootloader (pygrub). `''` keeps libvirt's "present but empty" meaning. */
   bootloader?: string;
   bootloaderArgs?: string;
-  /** HVM firmware (hvmloader). */
+  /**
+   * HVM firmware as xend named it (hvmloader), for reports only: libvirt's libxl driver ignores a
+   * `<loader type='rom'>` path (libxl always boots the hvmloader of its own firmware dir), so it is
+   * not written. See docs/libxl-readback.md.
+   */
   loader?: string;
   bootOrder: BootDevice[];
 }
@@ -93,10 +99,17 @@ export interface ClockModel {
 }
 
 export interface GraphicsModel {
-  type: 'vnc' | 'sdl';
-  /** VNC: fixed TCP port (5900 + vncdisplay) or undefined with autoport. */
+  /** `spice`: HVM only (libxl has no SPICE for PV guests). */
+  type: 'vnc' | 'sdl' | 'spice';
+  /**
+   * VNC/SPICE: fixed TCP port (5900 + vncdisplay, or spiceport), written as autoport='no' port=N
+   * (libxl discards a port given with autoport='yes'); undefined = a free port is picked.
+   */
   port?: number;
+  /** Kept for readers' reports; the writer derives autoport from `port` alone. */
   autoport?: boolean;
+  /** SPICE: TLS port (`spicetls_port`). */
+  tlsPort?: number;
   listen?: string;
   /** Kept on purpose: xend enforced it, dropping it would open the console to anyone who can reach the port. */
   passwd?: string;

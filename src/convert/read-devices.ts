@@ -6,6 +6,7 @@ import { orderDisks, readDisk } from './read-disks.js';
 import { readVfb } from './read-graphics.js';
 import { checkDuplicateMacs, readNic } from './read-nics.js';
 import { readPci } from './read-pci.js';
+import { warnUnknownDeviceKeys } from './device-keys.js';
 import { atomVal, firstListItem, strVal } from './sxp-values.js';
 
 export interface Devices {
@@ -23,6 +24,7 @@ export function readDevices(ctx: ReadContext, dom: SxpList, osType: OsType, imag
     const dev = firstListItem(item as SxpList);
     const cls = dev && isAtom(dev.items[0]) ? dev.items[0].value : undefined;
     if (!dev || !cls) continue;
+    if (cls !== 'pci') warnUnknownDeviceKeys(ctx, cls, dev);
     switch (cls) {
       case 'vbd':
       case 'tap':

@@ -9,6 +9,9 @@ import type { SxpList } from '../sxp/model.js';
 import type { GraphicsModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { atomVal, parseXendNumber, strVal } from './sxp-values.js';
+import { quote } from './quote.js';
+
+const MAX_PORT = 65535;
 
 function vncFrom(ctx: ReadContext, src: SxpList, image: SxpList | undefined): GraphicsModel {
   const g: GraphicsModel = { type: 'vnc', pos: src.pos };
@@ -16,11 +19,16 @@ function vncFrom(ctx: ReadContext, src: SxpList, image: SxpList | undefined): Gr
   const unused = strVal(src, 'vncunused');
   if (display) {
     const n = parseXendNumber(display.value);
-    if (n === undefined || n < 0) ctx.warn('INVALID_VALUE', `vncdisplay '${display.value}' is not a display number; a free port is picked instead`, display);
-    else g.port = n < 5900 ? 5900 + n : n;
+    const port = n === undefined || n < 0 ? undefined : n < 5900 ? 5900 + n : n;
+    if (port === undefined || port > MAX_PORT) ctx.warn('INVALID_VALUE', `vncdisplay ${quote(display.value)} is not a display number (port 5900-${MAX_PORT}); a free port is picked instead`, display);
+    else g.port = port;
   }
-  // xend's default is vncunused=1: the display number is only a first try.
-  g.autoport = g.port === undefined || unused === undefined || !unused.startsWith('0');
+  g.autoport = g.port === undefined;
+  // xend's default is vncunused=1: the display number was only a first try. libxl has no such
+  // fallback, and a port given with autoport='yes' is discarded, so the port is kept fixed.
+  if (g.port !== undefined && (unused === undefined || !unused.startsWith('0'))) {
+    ctx.warn('VNC_PORT_FIXED', `VNC display ${g.port - 5900} (port ${g.port}) was xend's first choice, with the next free display taken when it was busy (vncunused); libxl has no such fallback, so port ${g.port} is now fixed and must be free when the guest starts`, display);
+  }
   const listen = strVal(src, 'vnclisten') ?? ctx.defaults.vncListen;
   if (listen) g.listen = listen;
   // `(vncpasswd '')` explicitly means "no password"; absent means xend-config's default.
@@ -56,4 +64,38 @@ export function readLegacyGraphics(ctx: ReadContext, image: SxpList): GraphicsMo
   if (strVal(image, 'vnc')?.startsWith('1')) return vncFrom(ctx, image, image);
   if (strVal(image, 'sdl')?.startsWith('1')) return sdlFrom(image);
   return undefined;
+}
+
+/**
+ * `(spice 1) (spiceport N) (spicehost ADDR) (spicetls_port N) (spicepasswd P)
+ * (spicedisable_ticketing 1)` in the HVM image or platform (xl's option names,
+ * written by xend builds that backported SPICE) → `<graphics type='spice'>`,
+ * which libvirt's libxl driver passes to libxl (HVM only).
+ */
+export function readSpice(ctx: ReadContext, get: (key: string) => string | undefined, at: (key: string) => SxpList | undefined, hvm: boolean): GraphicsModel | undefined {
+  const on = get('spice');
+  if (on === undefined || !/^(1|true|yes|on)$/i.test(on.trim())) return undefined;
+  const pos = at('spice');
+  if (!hvm) {
+    ctx.warn('INVALID_VALUE', 'spice 1 is set on a PV guest; libxl offers SPICE to HVM guests only, so the guest gets no SPICE display', pos);
+    return undefined;
+  }
+  const g: GraphicsModel = { type: 'spice', pos: pos?.pos };
+  const port = (key: string): number | undefined => {
+    const v = get(key);
+    if (v === undefined) return undefined;
+    const n = parseXendNumber(v);
+    if (n !== undefined && n > 0 && n <= MAX_PORT) return n;
+    ctx.warn('INVALID_VALUE', `${key} ${quote(v)} is not a TCP port; a free port is picked instead`, at(key));
+    return undefined;
+  };
+  g.port = port('spiceport');
+  g.tlsPort = port('spicetls_port');
+  g.autoport = g.port === undefined && g.tlsPort === undefined;
+  const host = get('spicehost');
+  if (host) g.listen = host;
+  const ticketing = get('spicedisable_ticketing');
+  const passwd = get('spicepasswd');
+  if (passwd && !(ticketing && /^(1|true|yes|on)$/i.test(ticketing.trim()))) g.passwd = passwd;
+  return g;
 }

@@ -91,6 +91,9 @@ export function readOs(ctx: ReadContext, dom: SxpList, img: ImageInfo): OsModel 
   const loader = strVal(image, 'loader') ?? img.get('loader');
   if (loader) {
     os.loader = loader;
+    if ((loader.split('/').pop() ?? '') !== 'hvmloader') {
+      ctx.warn('HVM_OPTION_DROPPED', `firmware ${loader} is not used: libvirt's libxl driver always boots libxl's own hvmloader (SeaBIOS)`, atomVal(image, 'loader') ?? img.list('loader'));
+    }
     if (kernel && kernel !== loader) {
       os.kernel = kernel;
       if (ramdisk) os.initrd = ramdisk;

@@ -9,7 +9,9 @@ import type { DomainModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { readAutostart, readIdentity, readLifecycle, readMemory, readVcpus } from './read-basics.js';
 import { readDevices } from './read-devices.js';
-import { readLegacyGraphics } from './read-graphics.js';
+import { readLegacyGraphics, readSpice } from './read-graphics.js';
+import { quote } from './quote.js';
+import { firstNonXmlChar } from './xml-writer.js';
 import { locateImage, readClock, readEmulator, readFeatures, readOs, readSerials, readSounds, readUsbInputs, warnParallel, type ImageInfo } from './read-image.js';
 import { atomVal, intVal, parseXendBool, parseXendNumber, strVal } from './sxp-values.js';
 import { DROPPED_IMAGE_KEYS, IGNORED_IMAGE_KEYS, IGNORED_TOP_KEYS, READ_IMAGE_KEYS, READ_TOP_KEYS } from './xend-vocabulary.js';
@@ -34,6 +36,7 @@ export function domainForm(ctx: ReadContext, doc: SxpDocument): SxpList {
 
 export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel {
   const dom = domainForm(ctx, doc);
+  warnControlCharacters(ctx, dom, 'domain');
   warnTopLevel(ctx, dom);
   const img = locateImage(ctx, dom);
   warnImageKeys(ctx, img);
@@ -45,6 +48,8 @@ export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel 
     const legacy = readLegacyGraphics(ctx, img.image);
     if (legacy) devices.graphics.push(legacy);
   }
+  const spice = readSpice(ctx, img.get, (k) => img.list(k), img.osType === 'hvm');
+  if (spice) devices.graphics.push(spice);
   const os = readOs(ctx, dom, img);
   const features = readFeatures(ctx, img);
   warnParallel(ctx, img);
@@ -88,6 +93,24 @@ export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel 
   if (img.osType === 'hvm' && parseXendBool(img.get('stdvga') ?? '0')) model.stdVga = true;
   if (domid) model.domid = parseXendNumber(domid.value);
   return model;
+}
+
+/**
+ * Values holding characters XML cannot carry (stray control bytes in a config xend re-saved) are
+ * written with U+FFFD in their place: say so, with the position, instead of changing them silently.
+ */
+function warnControlCharacters(ctx: ReadContext, list: SxpList, key: string): void {
+  for (let i = 1; i < list.items.length; i++) {
+    const item = list.items[i];
+    if (item.kind === 'list') {
+      warnControlCharacters(ctx, item, nameOf(item) ?? key);
+      continue;
+    }
+    const bad = firstNonXmlChar(item.value);
+    if (bad === undefined) continue;
+    const code = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    ctx.warn('CONTROL_CHARACTER', `value ${quote(item.value)} of ${quote(key)} contains ${code}, which XML cannot carry: it is written as U+FFFD (the replacement character). Fix the value if it matters`, item);
+  }
 }
 
 function warnTopLevel(ctx: ReadContext, dom: SxpList): void {

@@ -9,6 +9,7 @@ export const WARNING_CODES = [
   'UNKNOWN_KEY',
   'UNKNOWN_DEVICE',
   'INVALID_VALUE',
+  'CONTROL_CHARACTER',
   // Identity / memory / CPUs
   'UUID_MISSING',
   'VCPU_AVAIL_NONCONTIGUOUS',
@@ -37,6 +38,7 @@ export const WARNING_CODES = [
   'VIF2_DROPPED',
   // Other devices
   'VFB_UNKNOWN_TYPE',
+  'VNC_PORT_FIXED',
   'GRAPHICS_EXTRA_DROPPED',
   'PARALLEL_DROPPED',
   'SOUND_MODEL_UNKNOWN',
@@ -50,6 +52,9 @@ export const WARNING_CODES = [
   'IOPORTS_IRQ_DROPPED',
   'ACM_LABEL_DROPPED',
   'DRIVER_DOMAIN_DROPPED',
+  // xm/xl config files (src/xmcfg)
+  'UUID_DERIVED',
+  'XMCFG_KEY_DROPPED',
 ] as const;
 
 export type WarningCode = (typeof WARNING_CODES)[number];

@@ -30,6 +30,7 @@ export const READ_IMAGE_KEYS = new Set([
   'acpi', 'apic', 'pae', 'hpet', 'viridian', 'hap', 'nestedhvm', 'localtime', 'rtc_timeoffset', 'tsc_mode',
   'serial', 'parallel', 'soundhw', 'usbdevice', 'keymap', 'vnc', 'sdl', 'vncdisplay', 'vncunused', 'vnclisten',
   'vncpasswd', 'display', 'xauthority', 'stdvga', 'fda', 'fdb',
+  'spice', 'spiceport', 'spicehost', 'spicetls_port', 'spicepasswd', 'spicedisable_ticketing',
 ]);
 
 /** Image keys with no effect on a libvirt definition. */

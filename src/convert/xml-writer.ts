@@ -21,6 +21,14 @@ export type XmlAttrs = Record<string, string | number | undefined>;
 // eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** The first character XML 1.0 cannot carry in `s`, if any (the converter warns: CONTROL_CHARACTER). */
+export function firstNonXmlChar(s: string): string | undefined {
+  NOT_XML_CHAR.lastIndex = 0;
+  const m = NOT_XML_CHAR.exec(s);
+  NOT_XML_CHAR.lastIndex = 0;
+  return m?.[0];
+}
+
 /** Replace what XML cannot represent with U+FFFD so the document stays well-formed. */
 export function xmlSafe(s: string): string {
   return s.replace(NOT_XML_CHAR, '\ufffd');

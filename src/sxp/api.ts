@@ -42,6 +42,8 @@ export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {})
       text = utf8.decode(input);
     } catch {
       text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+      // A byte-order mark declares UTF-8: reading the rest as latin-1 would turn the mark into 'ï»¿'.
+      if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) throw bomNotUtf8(input, text, opts.file);
       byteMode = true;
     }
   }
@@ -68,6 +70,37 @@ export function parseSxp(input: string | Uint8Array, opts: ParseSxpOptions = {})
     });
   }
   return file === undefined ? { forms } : { file, forms };
+}
+
+/** The file starts with a UTF-8 byte-order mark but is not UTF-8: say where the first bad byte is. */
+function bomNotUtf8(bytes: Uint8Array, latin1: string, file: string | undefined): SxpSyntaxError {
+  let at = 3;
+  for (let end = bytes.length; at < end; ) {
+    const n = utf8SequenceLength(bytes, at);
+    if (n === 0) break;
+    at += n;
+  }
+  // Columns count from after the mark, as they do for every file whose mark was dropped.
+  const position = new LineIndex(latin1.slice(3)).at(at - 3);
+  return new SxpSyntaxError('SXP_INVALID_ENCODING', `the file starts with a UTF-8 byte-order mark, but byte 0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')} here is not valid UTF-8`, {
+    file,
+    position,
+    hint: 'an editor saved it with a mark but a different encoding: re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8), or remove the first 3 bytes if it really is latin-1',
+  });
+}
+
+/** Length of the valid UTF-8 sequence at `i`, or 0 when the bytes there are not one. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n <= 1) return n;
+  if (i + n > b.length) return 0;
+  try {
+    utf8.decode(b.subarray(i, i + n));
+    return n;
+  } catch {
+    return 0;
+  }
 }
 
 /** Turn Chevrotain's recognition error into the message an admin needs. */

@@ -27,7 +27,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
 };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: an escaped U+FEFF (\xef\xbb\xbf) at the start of a value is data, not a byte-order mark.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const HIGH = /[\x80-\xff]/;
 
 /** Value of an unquoted atom: verbatim, except byte-mode input that happens to be UTF-8. */

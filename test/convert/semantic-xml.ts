@@ -118,6 +118,19 @@ export const DEVIATIONS: Step[] = [
     apply: (e) => walk(e, (n) => n.name === 'outbound' && n.attrs.average && (n.attrs.average = String(Math.round((Number(n.attrs.average) * 1000) / 1024)))),
   },
   {
+    id: 'no-rom-loader',
+    why: "libvirt's libxl driver ignores a <loader type='rom'> path (libxl boots its own hvmloader); xend's /usr/lib/xen/boot/hvmloader does not even exist on Debian's Xen 4.17, so it is not written",
+    apply: (e) => {
+      const os = find(e, 'os');
+      if (os) removeWhere(os, (c) => c.name === 'loader' && (c.attrs.type ?? 'rom') === 'rom' && c.text.endsWith('/hvmloader'));
+    },
+  },
+  {
+    id: 'vnc-fixed-port',
+    why: "a known VNC port is written autoport='no': real libxl turns autoport='yes' port='N' into port='-1' (the guest's port would change)",
+    apply: (e) => walk(e, (n) => n.name === 'graphics' && n.attrs.port !== undefined && n.attrs.port !== '-1' && n.attrs.autoport === 'yes' && (n.attrs.autoport = 'no')),
+  },
+  {
     id: 'no-parallel',
     why: 'libxl has no parallel ports: dropped with PARALLEL_DROPPED instead of a device libxl would silently ignore',
     apply: (e) => {
