@@ -1,15 +1,16 @@
 /**
  * The virsh calls a live migration needs. `virsh migrate` is started (not awaited)
  * so the caller can watch the job with `domjobinfo --rawstats` on the SOURCE
- * (destination-side job stats are unsupported) and cancel it with `domjobabort`:
- * killing `virsh migrate` does NOT cancel a p2p migration — the source daemon
- * drives it — so the process is only ever killed after libvirt has settled.
+ * (destination-side job stats are unsupported) and cancel it with `domjobabort` where
+ * the driver has it (qemu; libxl has not): killing `virsh migrate` does NOT cancel a
+ * p2p migration — the source daemon drives it (seen on qemu and on real libxl) — so
+ * the process is only ever killed after libvirt has settled.
  */
 import type { RunningCall, VirshResult, VirshRunner } from './runner.js';
 
 export interface StartMigrationOptions {
   sourceUri: string;
-  /** Destination as seen from the SOURCE daemon (p2p semantics). */
+  /** Destination as seen from the SOURCE daemon (p2p semantics: the CLI's --peer-uri, default --to). */
   destUri: string;
   domain: string;
   /** MiB/s; qemu honours it, libxl rejects the parameter. */

@@ -19,6 +19,8 @@ export class MigrationBatch {
   private readonly queueAbort = new AbortController();
   private readonly running = new Set<MigrationJob>();
   private cancelReason: CancelReason | undefined;
+  /** Memory moved and wall time of the migrations completed so far: the estimate for the next (elapsed-only drivers). */
+  private moved = { bytes: 0, ms: 0 };
 
   constructor(
     private readonly o: BatchOptions,
@@ -29,6 +31,11 @@ export class MigrationBatch {
 
   get cancelled(): CancelReason | undefined {
     return this.cancelReason;
+  }
+
+  /** Domains whose migration has started and not yet ended (reconciliation included). */
+  inFlight(): string[] {
+    return [...this.running].map((j) => j.domain);
   }
 
   /** Cancel everything; idempotent. */
@@ -44,12 +51,16 @@ export class MigrationBatch {
     return Promise.all(preflights.map((p) => this.one(p)));
   }
 
+  /** --assume-rate when given, else the rate this run's completed migrations achieved (labelled as such). */
+  private rateFor(): { assumedRateMiB?: number; rateBasis?: string } {
+    if (this.o.assumedRateMiB || this.moved.ms === 0) return {};
+    const rate = this.moved.bytes / (1024 * 1024) / (this.moved.ms / 1000);
+    return { assumedRateMiB: rate, rateBasis: `${rate.toFixed(1)} MiB/s, the rate of this run's earlier migrations` };
+  }
+
   private async one(p: DomainPreflight): Promise<JobResult> {
     const { parallel: _parallel, ...shared } = this.o;
-    const job = new MigrationJob(
-      { ...shared, domain: p.domain, domainMemoryBytes: p.facts?.memoryBytes, uuid: p.facts?.uuid, wasPersistent: p.persistent },
-      this.observe,
-    );
+    const job = new MigrationJob({ ...shared, ...this.rateFor(), domain: p.domain, domainMemoryBytes: p.facts?.memoryBytes, uuid: p.facts?.uuid, wasPersistent: p.persistent }, this.observe);
     const started = Date.now();
     if (!p.ok) {
       const failed = p.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
@@ -73,7 +84,12 @@ export class MigrationBatch {
         return job.finishUnstarted(started, 'cancelled while queued; never started');
       }
       this.running.add(job);
-      return await job.run();
+      const r = await job.run();
+      if (r.ok && p.facts?.memoryBytes) {
+        this.moved.bytes += p.facts.memoryBytes;
+        this.moved.ms += r.durationMs;
+      }
+      return r;
     } finally {
       this.running.delete(job);
       release();

@@ -1,18 +1,22 @@
 /**
- * Stopping a running migration so that the guest keeps running on the source.
+ * Stopping a running migration so that the guest keeps running on the source — and
+ * never an operation that could take effect after the migration completed.
  *
  * abort-job: virDomainAbortJob on the source (qemu: returns in ~0.02 s, libvirt
  *   rolls back by itself). Retried while libvirt says no job is active yet, because
  *   a cancel can arrive before the migration job exists.
- * destroy-destination: for drivers without AbortJob (libxl) — destroy the incoming,
- *   still PAUSED copy on the destination so the stream breaks; the caller's
- *   reconciliation then resumes the source if the driver left it paused. A running
- *   destination copy is never destroyed: that would be the migrated guest itself.
- *   Looked up by the guest's UUID, so a namesake on the destination is never touched.
- *   Latency (bench/cancel): one `domstate` then the `destroy`, no poll tick in between;
- *   the destroy itself (libvirt stopping QEMU) is nearly all of the time.
- * auto: abort-job, switching to destroy-destination when libvirt answers with its
- *   "not supported by the connection driver" error.
+ * wait: the driver cannot abort (libxl: `domjobabort` → "this function is not supported
+ *   by the connection driver: virDomainAbortJob", seen on the Xen rig), so nothing is
+ *   issued: the migration runs to its end and the caller reconciles. What else was tried
+ *   on real libxl (test/xen/migrate-cancel.xen.test.ts, README): destroying the incoming
+ *   copy on the destination queues behind the migration's job lock and, when the migration
+ *   ends first, destroys the guest that has just arrived — lost on both hosts; killing the
+ *   `virsh migrate` client changes nothing (the source daemon drives p2p). Breaking the
+ *   migration TCP stream inside the source dom0 (`ss -K`) does stop it safely, but libvirt
+ *   offers no call for it, so this tool cannot do it.
+ * destroy-destination: qemu only, on explicit request — destroy the incoming, still PAUSED
+ *   copy on the destination (looked up by UUID, never a namesake). Refused for libxl.
+ * auto: abort-job where the driver has it, else wait; an "unsupported" answer also waits.
  */
 import type { VirshRunner } from '../libvirt/runner.js';
 import { domJobAbort } from '../libvirt/migration.js';
@@ -21,9 +25,21 @@ import { classifyVirsh, virshMessage } from './virsh-errors.js';
 
 export { CANCEL_STRATEGIES, type CancelStrategy } from './cancel-strategies.js';
 import type { CancelStrategy } from './cancel-strategies.js';
+import type { DriverCaps } from './driver.js';
+import type { CancelUsed } from './events.js';
+
+/** The words for "this driver cannot abort": libxl's exactly as issue 12 asks. */
+export function cannotAbortMessage(driver: string): string {
+  return driver === 'libxl' ? LIBXL_CANNOT_ABORT : `the ${driver} driver cannot abort a running migration; waiting for it to end`;
+}
+
+/** What Ctrl-C says on libxl, word for word (issue 12). */
+export const LIBXL_CANNOT_ABORT = 'libxl cannot abort a running migration; waiting for it to end';
 
 export interface CancelTarget {
   runner: VirshRunner;
+  /** The driver's table: without AbortJob (libxl) nothing is issued, the migration is waited for. */
+  caps: Pick<DriverCaps, 'driver' | 'abortJob'>;
   sourceUri: string;
   destUri: string;
   domain: string;
@@ -38,8 +54,8 @@ export interface CancelTarget {
 }
 
 export interface CancelOutcome {
-  /** The mechanism that took effect, or 'none' when nothing could be done (migration ended first, or unsupported). */
-  used: 'abort-job' | 'destroy-destination' | 'none';
+  /** The mechanism that took effect; 'wait' when the driver has none (nothing issued); 'none' when the migration ended first. */
+  used: CancelUsed;
   /** libvirt refused AbortJob as unsupported (libxl). */
   abortUnsupported: boolean;
   messages: string[];
@@ -67,20 +83,20 @@ export async function cancelMigration(t: CancelTarget, strategy: CancelStrategy)
     messages.push(m);
     t.note?.(m);
   };
-  if (strategy !== 'destroy-destination') {
-    const r = await abortJob(t, note);
-    if (r === 'done') return { used: 'abort-job', abortUnsupported: false, messages };
-    if (r === 'finished') return { used: 'none', abortUnsupported: false, messages };
-    if (strategy === 'abort-job') {
-      note('abort-job is not supported by this driver; the migration continues and will be reconciled when it ends (use --cancel-strategy destroy-destination or auto)');
-      return { used: 'none', abortUnsupported: true, messages };
-    }
-    note('driver has no AbortJob; destroying the incoming copy on the destination instead');
+  const wait = (abortUnsupported: boolean): CancelOutcome => {
+    note(cannotAbortMessage(t.caps.driver));
+    return { used: 'wait', abortUnsupported, messages };
+  };
+  // A driver without AbortJob gets no call at all: every other operation could land after the end.
+  if (!t.caps.abortJob) return wait(true);
+  if (strategy === 'destroy-destination') {
     const d = await destroyDestination(t, note);
-    return { used: d ? 'destroy-destination' : 'none', abortUnsupported: true, messages };
+    return { used: d ? 'destroy-destination' : 'none', abortUnsupported: false, messages };
   }
-  const d = await destroyDestination(t, note);
-  return { used: d ? 'destroy-destination' : 'none', abortUnsupported: false, messages };
+  const r = await abortJob(t, note);
+  if (r === 'done') return { used: 'abort-job', abortUnsupported: false, messages };
+  if (r === 'finished') return { used: 'none', abortUnsupported: false, messages };
+  return wait(true);
 }
 
 async function abortJob(t: CancelTarget, note: (m: string) => void): Promise<'done' | 'unsupported' | 'finished'> {

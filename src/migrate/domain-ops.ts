@@ -131,9 +131,3 @@ export async function listRunning(runner: VirshRunner, uri: string): Promise<str
   if (classifyVirsh(r)) throw new VirshCallError(r, `cannot list domains on ${uri}`);
   return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
 }
-
-/** Cheap liveness probe of a libvirt daemon; null when reachable, else the reason. */
-export async function probeHost(runner: VirshRunner, uri: string): Promise<string | null> {
-  const r = await call(runner, uri, ['uri'], 20_000);
-  return classifyVirsh(r) ? virshMessage(r) : null;
-}

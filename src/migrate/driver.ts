@@ -45,8 +45,18 @@ export interface UriCheck {
   warnings: string[];
 }
 
-/** Problems of an URI pair found before anything is contacted. */
-export function checkUris(from: string, to: string, migrateUri?: string): UriCheck {
+/** How to move guests across a toolstack boundary instead (issue 15: no live migration crosses it). */
+export function coldMoveHint(from: string, to: string, domains: readonly string[] = []): string {
+  const which = domains.length ? domains.map((d) => `--domain ${d}`).join(' ') : '--domain NAME ...';
+  return `move the guests cold instead (shutdown here, define + start there; shared storage): xend2libxl upgrade --from ${from} --to ${to} --xend-root /var/lib/xend/domains --backup-dir DIR ${which}`;
+}
+
+/**
+ * Problems of the URIs found before anything is contacted. `to` is how WE reach the
+ * destination (preflight, monitoring, reconciliation); `peer` (default `to`) is how the
+ * SOURCE daemon reaches it: `virsh migrate … PEER` (p2p), so the host-name rules apply to it.
+ */
+export function checkUris(from: string, to: string, migrateUri?: string, peer: string = to): UriCheck {
   const problems: string[] = [];
   const warnings: string[] = [];
   const parse = (u: string) => {
@@ -58,16 +68,23 @@ export function checkUris(from: string, to: string, migrateUri?: string): UriChe
   };
   const f = parse(from);
   const t = parse(to);
-  if (!f) problems.push(`--from '${from}' is not a libvirt URI (expected e.g. xen+ssh://host/system or qemu+tcp://host/system)`);
-  if (!t) problems.push(`--to '${to}' is not a libvirt URI (expected e.g. xen+ssh://host/system or qemu+tcp://host/system)`);
-  if (f && t) {
+  const p = parse(peer);
+  const hint = ' (expected e.g. xen+ssh://host/system or qemu+tcp://host/system)';
+  if (!f) problems.push(`--from '${from}' is not a libvirt URI${hint}`);
+  if (!t) problems.push(`--to '${to}' is not a libvirt URI${hint}`);
+  if (peer !== to && !p) problems.push(`--peer-uri '${peer}' is not a libvirt URI${hint}`);
+  const flag = peer === to ? '--to' : '--peer-uri';
+  if (f && t && p) {
     if (from === to) problems.push('--from and --to name the same URI: nothing to migrate');
-    if (driverOfUri(from) !== driverOfUri(to)) problems.push(`--from uses the ${driverOfUri(from)} driver but --to uses ${driverOfUri(to)}`);
-    // p2p: the source DAEMON opens the destination URI, so a socket path or an empty host only works on the same machine.
-    if (!t.hostname && !/socket=/.test(t.search)) problems.push(`--to '${to}' has no host name; the source daemon must be able to reach the destination (p2p)`);
-    if (t.searchParams.has('socket')) problems.push(`--to '${to}' is a local socket; the source daemon opens it itself, so give a network URI (e.g. qemu+tcp://HOST/system)`);
-    if (driverOfUri(to) === 'libxl' && !migrateUri && /^(localhost|127\.)/.test(t.hostname)) {
-      warnings.push(`libxl refuses to migrate when the destination host name resolves to localhost ("migration requires an FQDN"); pass --migrate-uri tcp://ADDRESS`);
+    if (driverOfUri(from) !== driverOfUri(to)) {
+      problems.push(`--from uses the ${driverOfUri(from)} driver but --to uses ${driverOfUri(to)}: a live migration cannot cross toolstacks; ${coldMoveHint(from, to)}`);
+    }
+    if (driverOfUri(peer) !== driverOfUri(to)) problems.push(`--peer-uri uses the ${driverOfUri(peer)} driver but --to uses ${driverOfUri(to)}: both must name the same destination daemon`);
+    // p2p: the source DAEMON opens the peer URI, so a socket path or an empty host only works on the same machine.
+    if (!p.hostname && !/socket=/.test(p.search)) problems.push(`${flag} '${peer}' has no host name; the source daemon must be able to reach the destination (p2p)${flag === '--to' ? '; give --peer-uri when it reaches it by another name' : ''}`);
+    if (p.searchParams.has('socket')) problems.push(`${flag} '${peer}' is a local socket; the source daemon opens it itself, so give a network URI (e.g. --peer-uri qemu+tcp://HOST/system)`);
+    if (driverOfUri(peer) === 'libxl' && !migrateUri && /^(localhost|127\.)/.test(p.hostname)) {
+      warnings.push(`libxl refuses to migrate when the destination host name resolves to localhost ("migration requires an FQDN"); pass --migrate-uri tcp://ADDRESS, or --peer-uri with the name the source host knows the destination by`);
     }
   }
   if (migrateUri !== undefined && !/^tcp:\/\/[^/\s:]+(:\d{1,5})?\/?$/.test(migrateUri)) {

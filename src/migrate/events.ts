@@ -10,6 +10,9 @@ export type JobEvent =
   | { type: 'warning'; domain: string; code: string; message: string }
   | { type: 'note'; domain: string; message: string };
 
+/** How a cancel was carried out: 'wait' = the driver cannot abort, nothing was issued, the end was awaited. */
+export type CancelUsed = 'abort-job' | 'destroy-destination' | 'wait' | 'none';
+
 export type CancelReason = 'signal' | 'timeout' | 'queue';
 
 export interface JobResult {
@@ -20,7 +23,7 @@ export interface JobResult {
   /** Why we cancelled, when we did. */
   cancelled?: CancelReason;
   /** Which mechanism stopped it. */
-  cancelUsed?: 'abort-job' | 'destroy-destination' | 'none';
+  cancelUsed?: CancelUsed;
   /** libvirt's error from `virsh migrate`, when it failed. */
   migrateError?: string;
   /** Set when the job never started (preflight failed, cancelled while queued). */

@@ -19,7 +19,10 @@ export type TimeoutAction = 'abort' | 'suspend';
 export interface MigrationJobOptions {
   runner: VirshRunner;
   sourceUri: string;
+  /** The destination as WE reach it: monitoring, cancel, reconciliation. */
   destUri: string;
+  /** The destination as the SOURCE daemon reaches it (`virsh migrate … PEER`, p2p); default destUri. */
+  peerUri?: string;
   domain: string;
   caps: DriverCaps;
   bandwidthMiB?: number;
@@ -32,6 +35,8 @@ export interface MigrationJobOptions {
   pollMs?: number;
   stallWindowMs?: number;
   assumedRateMiB?: number;
+  /** Where assumedRateMiB came from (default "--assume-rate"). */
+  rateBasis?: string;
   domainMemoryBytes?: number;
   uuid?: string;
   wasPersistent?: boolean;
@@ -76,7 +81,7 @@ export class MigrationJob {
     const o = this.o;
     const started = Date.now();
     const percentHistory: number[] = [];
-    const progress = new ProgressModel({ domainMemoryBytes: o.domainMemoryBytes, assumedRateMiB: o.assumedRateMiB, stallWindowMs: o.stallWindowMs, driverHasByteStats: o.caps.byteStats });
+    const progress = new ProgressModel({ domainMemoryBytes: o.domainMemoryBytes, assumedRateMiB: o.assumedRateMiB, rateBasis: o.rateBasis, stallWindowMs: o.stallWindowMs, driverHasByteStats: o.caps.byteStats });
     const pollMs = Math.min(1000, Math.max(100, o.pollMs ?? 500));
     const warned = new Set<string>();
     const warnOnce = (code: string, message: string) => {
@@ -93,7 +98,7 @@ export class MigrationJob {
     if (this.cancelReason) return this.finishUnstarted(started, `cancelled before start (${this.cancelReason})`);
     const call = startMigration(o.runner, {
       sourceUri: o.sourceUri,
-      destUri: o.destUri,
+      destUri: o.peerUri ?? o.destUri,
       domain: o.domain,
       bandwidthMiB: o.caps.bandwidth ? o.bandwidthMiB : undefined,
       migrateUri: o.migrateUri,
@@ -115,6 +120,7 @@ export class MigrationJob {
       cancelling = cancelMigration(
         {
           runner: o.runner,
+          caps: o.caps,
           sourceUri: o.sourceUri,
           destUri: o.destUri,
           domain: o.domain,

@@ -9,9 +9,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { VirshRunner } from '../libvirt/runner.js';
-import { dumpXml, inspectDomain, probeHost } from './domain-ops.js';
+import { dumpXml, inspectDomain } from './domain-ops.js';
 import { type DomainFacts, domainFacts } from './domain-facts.js';
-import type { DriverCaps } from './driver.js';
+import { type DriverCaps, coldMoveHint } from './driver.js';
+import { TOOLSTACK_LABEL, type ToolstackId, detectToolstack } from './toolstack.js';
 import { classifyVirsh, virshMessage } from './virsh-errors.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -36,27 +37,47 @@ export interface PreflightInput {
   destUri: string;
   caps: DriverCaps;
   bandwidthMiB?: number;
+  /** Domains named on the command line, for the cold-move command of a toolstack mismatch. */
+  domains?: readonly string[];
 }
 
 const q = (runner: VirshRunner, uri: string, args: string[]) => runner.start({ uri, args, timeoutMs: 20_000 }).result;
 
-/** Host-level checks, done once per command. */
+/** Host-level checks, done once per command: both daemons answer, with the same toolstack. */
 export async function preflightHosts(inp: PreflightInput): Promise<Check[]> {
   const checks: Check[] = [];
-  for (const [label, uri] of [['source', inp.sourceUri], ['destination', inp.destUri]] as const) {
-    const why = await probeHost(inp.runner, uri);
-    checks.push({ name: `${label} reachable`, status: why ? 'fail' : 'ok', detail: why ?? uri });
-  }
+  // `virsh version` (+ capabilities on Xen) is the reachability probe too: one round per host, both at once.
+  const ids = await Promise.all(
+    [inp.sourceUri, inp.destUri].map((uri) => detectToolstack(inp.runner, uri).then((id) => ({ id }), (e: Error) => ({ error: e.message }))),
+  );
+  ids.forEach((r, i) => {
+    const uri = i === 0 ? inp.sourceUri : inp.destUri;
+    checks.push({ name: `${i === 0 ? 'source' : 'destination'} reachable`, status: 'error' in r ? 'fail' : 'ok', detail: 'error' in r ? r.error : uri });
+  });
+  const [src, dst] = ids;
+  if ('id' in src && 'id' in dst) checks.push(compareToolstacks(inp, src.id, dst.id));
   if (inp.bandwidthMiB !== undefined && !inp.caps.bandwidth) {
     checks.push({ name: 'bandwidth cap', status: 'warn', detail: `the ${inp.caps.driver} driver has no bandwidth control; --bandwidth ${inp.bandwidthMiB} is ignored` });
   }
   if (!inp.caps.abortJob) {
-    checks.push({ name: 'cancellation', status: 'warn', detail: `the ${inp.caps.driver} driver cannot abort a migration job; Ctrl-C destroys the incoming copy on the destination instead` });
+    checks.push({ name: 'cancellation', status: 'warn', detail: `the ${inp.caps.driver} driver cannot abort a migration job: Ctrl-C waits for a running migration to end (a second Ctrl-C leaves without touching anything); queued ones do not start` });
   }
   if (!inp.caps.byteStats) {
     checks.push({ name: 'progress', status: 'warn', detail: `the ${inp.caps.driver} driver reports elapsed time only; no percentage will be shown` });
   }
   return checks;
+}
+
+/** Both daemons must run the same toolstack: a live migration cannot cross xend → libxl or Xen → QEMU. */
+function compareToolstacks(inp: PreflightInput, src: ToolstackId, dst: ToolstackId): Check {
+  const say = (t: ToolstackId) => `${TOOLSTACK_LABEL[t.toolstack]}, ${t.hypervisor}`;
+  if (src.toolstack === dst.toolstack && src.toolstack !== 'other') return { name: 'toolstack', status: 'ok', detail: `${say(src)} on both` };
+  if (src.toolstack === dst.toolstack) return { name: 'toolstack', status: 'warn', detail: `neither host is a Xen or QEMU host (${src.hypervisor} / ${dst.hypervisor})` };
+  return {
+    name: 'toolstack',
+    status: 'fail',
+    detail: `the source runs ${say(src)} but the destination ${say(dst)}: a live migration cannot cross toolstacks; ${coldMoveHint(inp.sourceUri, inp.destUri, inp.domains)}`,
+  };
 }
 
 export async function preflightDomain(inp: PreflightInput, domain: string): Promise<DomainPreflight> {

@@ -29,6 +29,8 @@ export interface ProgressSnapshot {
   etaSec?: number;
   /** estimated mode: memory / assumed rate, a lower bound (Xen re-sends dirty pages up to 5 passes). */
   estimatedMinTotalSec?: number;
+  /** estimated mode: where the rate came from ("--assume-rate", "observed on this run's earlier migrations"). */
+  estimateBasis?: string;
   /** True while the remaining memory has not reached a new low for the stall window. */
   stalled: boolean;
   /** Transfer is slower than the guest dirties memory: it will not converge on its own. */
@@ -38,8 +40,10 @@ export interface ProgressSnapshot {
 export interface ProgressOptions {
   /** Memory of the domain in bytes (from its XML), for elapsed-only estimates. */
   domainMemoryBytes?: number;
-  /** User-supplied link rate in MiB/s; enables the labelled estimate on libxl. */
+  /** Link rate in MiB/s (user-supplied, or observed earlier in the run); enables the labelled estimate on libxl. */
   assumedRateMiB?: number;
+  /** Where assumedRateMiB came from, shown with every estimate. */
+  rateBasis?: string;
   /** Warn when remaining memory makes no new low for this long (default 30 s). */
   stallWindowMs?: number;
   /**
@@ -134,6 +138,7 @@ export class ProgressModel {
         elapsedMs,
         memoryTotal: mem,
         estimatedMinTotalSec: Math.ceil(minTotal),
+        estimateBasis: this.opts.rateBasis ?? '--assume-rate',
         etaSec: Math.max(0, Math.ceil(minTotal - elapsedMs / 1000)),
         stalled: false,
         notConverging: false,
@@ -161,7 +166,7 @@ export function describeProgress(p: ProgressSnapshot): string {
     return `elapsed ${sec(p.elapsedMs)} (driver reports elapsed time only; no percentage available${p.memoryTotal ? `, ${mib(p.memoryTotal)} to move` : ''})`;
   }
   if (p.mode === 'estimated') {
-    return `elapsed ${sec(p.elapsedMs)} · estimate: ≥ ${p.estimatedMinTotalSec} s total for ${mib(p.memoryTotal ?? 0)} at the assumed rate (not measured)`;
+    return `elapsed ${sec(p.elapsedMs)} · estimate: ≥ ${p.estimatedMinTotalSec} s total for ${mib(p.memoryTotal ?? 0)} at ${p.estimateBasis ?? 'the assumed rate'} (not measured)`;
   }
   const parts = [`${(p.percent ?? 0).toFixed(1)} %`];
   if (p.memoryTotal) parts.push(`${mib((p.memoryTotal ?? 0) - (p.memoryRemaining ?? 0))}/${mib(p.memoryTotal)}`);

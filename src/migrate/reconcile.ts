@@ -4,8 +4,18 @@
  * five possible end states). We drive every attempt to one of two good end states
  * — guest running on exactly one host and persistent on exactly one (the same) —
  * and never destroy a copy that is the only running one.
+ *
+ * Nothing is touched while the source still has a migration job (`domjobinfo`): a
+ * libxl migration cannot be aborted, and any destroy/resume/undefine issued during it
+ * can land after it completed (issue 12: a destroy that lands on the guest that has
+ * just arrived loses it on both hosts). So a paused source copy — libxl may leave a
+ * failed migration's guest paused — is resumed only once the source job is gone and the
+ * destination runs no copy.
  */
 import type { VirshRunner } from '../libvirt/runner.js';
+import { domJobInfoRaw } from '../libvirt/migration.js';
+import { parseJobStats } from './job-stats.js';
+import { classifyVirsh } from './virsh-errors.js';
 import {
   type DomainPresence,
   definePersistent,
@@ -49,6 +59,18 @@ export interface ReconcileInput {
 /** A cancel that needed an action waits this long before the next look: keep it short (cancel latency). */
 const SETTLE_MS = 50;
 const SETTLE_AGAIN_MS = 250;
+/** How long to wait for a still-running source job before giving up untouched. */
+const JOB_WAIT_MS = 120_000;
+
+/** Is a migration job still active on the source copy? Unknown (host error) counts as active. */
+async function sourceJobActive(runner: VirshRunner, uri: string, domain: string): Promise<boolean> {
+  const r = await domJobInfoRaw(runner, uri, domain);
+  const kind = classifyVirsh(r);
+  if (kind === 'not-found') return false;
+  if (kind) return true;
+  const t = parseJobStats(r.stdout).type;
+  return t === 'bounded' || t === 'unbounded' || t === 'unknown';
+}
 
 const active = (p: DomainPresence) => p.state === 'running' || p.state === 'paused' || p.state === 'other';
 
@@ -66,6 +88,7 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
     }
   };
 
+  const jobDeadline = Date.now() + JOB_WAIT_MS;
   for (let round = 0; round < maxRounds; round++) {
     const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
     const done = (end: EndState): ReconcileResult => ({ end, source: src, dest: dst, actions, problems });
@@ -75,9 +98,15 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       continue;
     }
     let acted = false;
+    let blocked = false;
+    let guarded = false;
     const act = async (what: string, f: () => Promise<unknown>) => {
       acted = true;
-      await attempt(what, f);
+      if (!guarded) {
+        guarded = true;
+        blocked = src.state !== 'absent' && (await sourceJobActive(runner, su, domain));
+      }
+      if (!blocked) await attempt(what, f);
     };
 
     if (src.state === 'running' && dst.state === 'running') return done('split-brain');
@@ -102,6 +131,15 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       if (!dst.persistent) await act('made the destination copy persistent', () => definePersistent(runner, du, domain));
     } else {
       return done('not-running');
+    }
+    if (blocked) {
+      if (Date.now() > jobDeadline) {
+        problems.push(`a migration job is still active on the source after ${JOB_WAIT_MS / 1000} s: nothing was touched`);
+        return done('unknown');
+      }
+      round--;
+      await sleep(1000);
+      continue;
     }
     // Our actions return when libvirt has done them; a short pause lets its event
     // handlers settle before looking again — longer if one look was not enough.

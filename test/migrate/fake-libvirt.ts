@@ -1,10 +1,9 @@
 /**
- * A scripted two-host libvirt for unit tests, answering virsh argv through the
- * injectable VirshRunner with libvirt's real output formats and error texts.
- * `driver: 'libxl'` reproduces the libxl driver as read from libvirt's source
- * (src/libxl/libxl_driver.c, libxl_migration.c): job stats carry time_elapsed only,
- * virDomainAbortJob is not implemented, and a broken stream fails the Perform phase
- * with "Failed to send migration data to destination host", leaving the guest paused.
+ * A scripted two-host QEMU libvirt for unit tests, answering virsh argv through the
+ * injectable VirshRunner with libvirt's real output formats and error texts (as the
+ * libvirt rig prints them). The libxl driver is not simulated any more: its behaviour
+ * is proven on the real Xen rig (test/xen/migrate-*.xen.test.ts). `versions` and
+ * `capabilities` let a host claim another toolstack for the preflight's mismatch check.
  */
 import { readFileSync } from 'node:fs';
 import type { RunningCall, VirshCall, VirshResult, VirshRunner } from '../../src/libvirt/runner.js';
@@ -18,23 +17,24 @@ export interface FakeDomain {
 }
 
 export interface FakeWorld {
-  driver: 'qemu' | 'libxl';
+  driver: 'qemu';
   hosts: Record<string, Map<string, FakeDomain>>;
   /** How long a migration takes when left alone (ms); Infinity = never converges. */
   migrationMs: number;
   /** Delay before the incoming copy appears on the destination (prepare phase). */
   prepareMs: number;
-  /** libxl only: leave the source paused after a failed send (the worst case the driver allows). */
-  leavesSourcePaused: boolean;
+  /** `virsh version` / `virsh capabilities` per host URI (default: a QEMU host). */
+  versions: Record<string, string>;
+  capabilities: Record<string, string>;
   calls: string[][];
   /** Hosts that refuse connections. */
   down: Set<string>;
 }
 
-export function fakeWorld(driver: 'qemu' | 'libxl', src: string, dst: string, domains: string[] = []): FakeWorld {
+export function fakeWorld(driver: 'qemu', src: string, dst: string, domains: string[] = []): FakeWorld {
   const hosts: Record<string, Map<string, FakeDomain>> = { [src]: new Map(), [dst]: new Map() };
   domains.forEach((d, i) => hosts[src].set(d, { state: 'running', reason: 'booted', persistent: true, uuid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, memoryMiB: 64 }));
-  return { driver, hosts, migrationMs: 1500, prepareMs: 100, leavesSourcePaused: true, calls: [], down: new Set() };
+  return { driver, hosts, migrationMs: 1500, prepareMs: 100, versions: {}, capabilities: {}, calls: [], down: new Set() };
 }
 
 const NOT_FOUND = (d: string) => `error: failed to get domain '${d}'\n`;
@@ -68,9 +68,6 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
     if (outcome === 'aborted') {
       if (s) s.state = 'running';
       f.finish(1, "Migration: [ 12 %]\rerror: operation aborted: job 'migration out' canceled by client\n");
-    } else if (w.driver === 'libxl') {
-      if (s && w.leavesSourcePaused) Object.assign(s, { state: 'paused', reason: 'migration' });
-      f.finish(1, 'error: internal error: Failed to send migration data to destination host\n');
     } else {
       f.finish(1, "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor\n");
     }
@@ -92,6 +89,10 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
     switch (cmd) {
       case 'uri':
         return finish(ok(`${uri}\n`));
+      case 'version':
+        return finish(ok(w.versions[uri] ?? 'Compiled against library: libvirt 9.0.0\nUsing library: libvirt 9.0.0\nUsing API: QEMU 9.0.0\nRunning hypervisor: QEMU 7.2.0\n\n'));
+      case 'capabilities':
+        return finish(ok(w.capabilities[uri] ?? "<capabilities>\n  <host>\n    <migration_features>\n      <live/>\n      <uri_transports>\n        <uri_transport>tcp</uri_transport>\n        <uri_transport>rdma</uri_transport>\n      </uri_transports>\n    </migration_features>\n  </host>\n</capabilities>\n"));
       case 'list': {
         const running = a.includes('--state-running');
         return finish(ok([...host].filter(([, d]) => (running ? d.state === 'running' : d.state !== 'shut off')).map(([n]) => `${n}\n`).join('') + '\n'));
@@ -104,7 +105,7 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
         return finish(ok(`${dom.state} (${dom.reason})\n\n`));
       case 'dumpxml':
         if (!dom) return finish(err(NOT_FOUND(name)));
-        return finish(ok(`<domain type='${w.driver === 'libxl' ? 'xen' : 'qemu'}'><name>${name}</name><uuid>${dom.uuid}</uuid><memory unit='KiB'>${dom.memoryMiB * 1024}</memory><os><type>hvm</type></os><devices><interface type='bridge'><source bridge='xenbr0'/></interface></devices></domain>\n`));
+        return finish(ok(`<domain type='qemu'><name>${name}</name><uuid>${dom.uuid}</uuid><memory unit='KiB'>${dom.memoryMiB * 1024}</memory><os><type>hvm</type></os><devices><interface type='bridge'><source bridge='xenbr0'/></interface></devices></domain>\n`));
       case 'define': {
         const xml = readFileSync(name, 'utf8');
         const n = /<name>([^<]+)<\/name>/.exec(xml)?.[1] ?? '';
@@ -135,7 +136,6 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
         return finish(ok(`Domain '${name}' resumed\n`));
       case 'suspend':
         if (!dom) return finish(err(NOT_FOUND(name)));
-        if (w.driver === 'libxl' && flights.has(name)) return finish(err('error: Timed out during operation: cannot acquire state change lock (held by monitor=remoteDispatchDomainMigratePerform3Params)\n'));
         Object.assign(dom, { state: 'paused', reason: 'user' });
         {
           // A paused guest stops dirtying memory: the copy converges shortly.
@@ -147,7 +147,6 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
         }
         return finish(ok(`Domain '${name}' suspended\n`));
       case 'domjobabort': {
-        if (w.driver === 'libxl') return finish(err('error: this function is not supported by the connection driver: virDomainAbortJob\n'));
         const f = flights.get(name);
         if (!f || f.src !== uri) return finish(err('error: Requested operation is not valid: no job is active on the domain\n'));
         setTimeout(() => endFlight(f, 'aborted'), 20);
@@ -158,7 +157,6 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
         const f = flights.get(name);
         if (!f || f.src !== uri) return finish(ok('Job type: 0\n\n'));
         const el = Date.now() - f.started;
-        if (w.driver === 'libxl') return finish(ok(`Job type: 2\n\ntime_elapsed: ${el}\n`));
         const total = dom.memoryMiB * 1048576;
         const frac = Number.isFinite(w.migrationMs) ? Math.min(0.95, el / w.migrationMs) : Math.min(0.6, el / 3000);
         const remaining = Math.round(total * (1 - frac));
@@ -170,11 +168,10 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
         const s = host.get(domain);
         if (!s) return finish(err(NOT_FOUND(domain)));
         if (!w.hosts[dst]) return finish(err(`error: operation failed: Failed to connect to remote libvirt URI ${dst}\n`));
-        if (w.driver === 'libxl' && a.includes('--bandwidth')) return finish(err("error: argument unsupported: parameter 'bandwidth' not supported\n"));
         const f: Flight = { started: Date.now(), src: uri, dst, domain, finish: (code, stderr) => finish({ exitCode: code, stdout: '', stderr }) };
         flights.set(domain, f);
         setTimeout(() => {
-          if (flights.get(domain) === f) w.hosts[dst].set(domain, { ...s, state: 'paused', reason: w.driver === 'libxl' ? 'migration' : 'migrating', persistent: false });
+          if (flights.get(domain) === f) w.hosts[dst].set(domain, { ...s, state: 'paused', reason: 'migrating', persistent: false });
         }, w.prepareMs);
         if (Number.isFinite(w.migrationMs)) f.timer = setTimeout(() => endFlight(f, 'done'), w.migrationMs);
         return;

@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.js';
 import { execFileRunner, type VirshRunner } from '../../libvirt/runner.js';
 import { type DriverCaps, capsOf, checkUris, driverOfUri } from '../../migrate/driver.js';
 import { MigrationBatch } from '../../migrate/batch.js';
+import { cannotAbortMessage } from '../../migrate/cancel.js';
 import { preflightDomain, preflightHosts, type Check, type DomainPreflight } from '../../migrate/preflight.js';
 import { type MigrationView, createMigrationView } from './migrate-view.js';
 import { runtimeFor } from '../../ui/cli-runtime.js';
@@ -33,27 +34,45 @@ export async function runMigrationCommand(
   opts: MigrationCliOptions,
   pickDomains: (runner: VirshRunner) => Promise<string[]>,
   deps: MigrationDeps,
+  named: readonly string[] = [],
 ): Promise<number> {
   if (!opts.from || !opts.to) throw new UsageError('both --from URI and --to URI are required', 'e.g. --from xen+ssh://old-host/system --to xen+ssh://new-host/system');
-  const uris = checkUris(opts.from, opts.to, opts.migrateUri);
+  const uris = checkUris(opts.from, opts.to, opts.migrateUri, opts.peerUri);
   if (uris.errors.length) throw new UsageError(uris.errors.join('; '));
+  const caps = capsOf(driverOfUri(opts.from));
+  if (opts.cancelStrategy === 'destroy-destination' && caps.driver === 'libxl') {
+    throw new UsageError(
+      '--cancel-strategy destroy-destination is refused on libxl: the destroy waits for the migration job and, when the migration ends first, destroys the guest that has just arrived (lost on both hosts)',
+      'leave --cancel-strategy at auto: Ctrl-C then waits for the migration to end, a second Ctrl-C leaves without touching anything',
+    );
+  }
   const { reporter, onVirshFinish } = runtimeFor(command, ctx, { json: Boolean(opts.json) });
   const view = createMigrationView(ctx, reporter, { json: Boolean(opts.json) });
   // Own process group: a terminal Ctrl-C must reach only us, not the virsh calls we still need to cancel cleanly.
   const runner = deps.runner ?? execFileRunner({ onFinish: onVirshFinish, detached: true });
-  const caps = capsOf(driverOfUri(opts.from));
   for (const w of uris.warnings) view.warn(w);
 
   // Signals are ours from the first host contact: a Ctrl-C during preflight just stops before anything starts.
-  const state: RunState = { signals: 0, batch: null };
+  let leave: () => void = () => {};
+  const state: RunState = { signals: 0, batch: null, left: new Promise<void>((r) => (leave = r)) };
   const unsubscribe = (deps.onSignal ?? processSignals)((sig) => {
     state.signals++;
-    if (state.signals === 1) view.warn(`${sig}: cancelling; waiting until every guest runs on exactly one host`);
+    const running = state.batch?.inFlight() ?? [];
+    if (!caps.abortJob && running.length) {
+      // Nothing can stop a libxl migration safely: wait; a second press leaves, touching nothing.
+      if (state.signals === 1) {
+        view.warn(cannotAbortMessage(caps.driver));
+        view.warn(`${sig} again leaves at once without touching anything (the migration then ends on its own)`);
+      } else {
+        view.left(running, opts.from, opts.to);
+        leave();
+      }
+    } else if (state.signals === 1) view.warn(`${sig}: cancelling; waiting until every guest runs on exactly one host`);
     else view.warn(`${sig} again: still cancelling; exiting now would leave guests half-migrated, so this waits (kill -9 only if libvirt itself hangs)`);
     state.batch?.cancel('signal');
   });
   try {
-    return await checkAndMigrate(opts, view, runner, caps, pickDomains, state);
+    return await checkAndMigrate(opts, view, runner, caps, pickDomains, state, named);
   } finally {
     unsubscribe();
     view.close();
@@ -63,6 +82,8 @@ export async function runMigrationCommand(
 interface RunState {
   signals: number;
   batch: MigrationBatch | null;
+  /** Settles on a second Ctrl-C while a migration that cannot be aborted runs: leave untouched. */
+  left: Promise<void>;
 }
 
 async function checkAndMigrate(
@@ -72,8 +93,9 @@ async function checkAndMigrate(
   caps: DriverCaps,
   pickDomains: (runner: VirshRunner) => Promise<string[]>,
   state: RunState,
+  named: readonly string[],
 ): Promise<number> {
-  const inp = { runner, sourceUri: opts.from, destUri: opts.to, caps, bandwidthMiB: opts.bandwidth };
+  const inp = { runner, sourceUri: opts.from, destUri: opts.to, caps, bandwidthMiB: opts.bandwidth, domains: named };
   const hostChecks = await preflightHosts(inp);
   view.checks('hosts', hostChecks);
   if (state.signals) return EXIT.INTERRUPTED;
@@ -97,6 +119,7 @@ async function checkAndMigrate(
       runner,
       sourceUri: opts.from,
       destUri: opts.to,
+      peerUri: opts.peerUri,
       caps,
       parallel: opts.parallel,
       bandwidthMiB: opts.bandwidth,
@@ -111,7 +134,8 @@ async function checkAndMigrate(
     (e) => view.event(e),
   );
   state.batch = batch;
-  const results = await batch.run(preflights);
+  const results = await Promise.race([batch.run(preflights), state.left.then(() => null)]);
+  if (!results) return EXIT.INTERRUPTED;
   view.summary(results);
   // 130 only when the signal was honoured AND every guest is in a clean end state.
   const clean = results.every((r) => r.ok || r.notStarted || r.reconcile?.end === 'stayed');

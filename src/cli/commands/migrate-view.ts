@@ -16,6 +16,8 @@ export interface MigrationView {
   checks(scope: string, checks: Check[]): void;
   plan(opts: { from: string; to: string; parallel: number }, preflights: DomainPreflight[]): void;
   summary(results: JobResult[]): void;
+  /** A second Ctrl-C while migrations that cannot be aborted run: where each guest is, or may end. */
+  left(domains: string[], from: string, to: string): void;
   close(): void;
 }
 
@@ -26,7 +28,10 @@ export function outcomeOf(r: JobResult): { status: 'migrated' | 'stayed' | 'not-
   if (r.notStarted) return { status: 'not-started', where: 'source', reason: r.notStarted };
   const end = r.reconcile?.end ?? 'unknown';
   const why = r.cancelled === 'signal' ? 'cancelled by signal' : r.cancelled === 'timeout' ? 'completion timeout' : r.migrateError ?? '';
-  if (end === 'moved') return { status: 'migrated', where: 'destination', reason: r.cancelled ? `completed before the cancel took effect` : '' };
+  if (end === 'moved') {
+    const late = r.cancelUsed === 'wait' ? 'the driver cannot abort a migration: it was waited for and completed' : 'completed before the cancel took effect';
+    return { status: 'migrated', where: 'destination', reason: r.cancelled ? late : '' };
+  }
   if (end === 'stayed') return { status: 'stayed', where: 'source', reason: why || 'migration did not complete' };
   return { status: 'failed', where: end, reason: [describeEnd(r.reconcile!), ...(r.reconcile?.problems ?? []), why].filter(Boolean).join('; ') };
 }
@@ -116,6 +121,13 @@ export function createMigrationView(ctx: CliContext, reporter: Reporter, o: { js
       const moved = results.filter((r) => r.ok).length;
       if (o.json) json({ event: 'summary', migrated: moved, notMigrated: results.length - moved, total: results.length });
       else reporter.info(`${moved} of ${results.length} domain(s) migrated`);
+    },
+    left(domains, from, to) {
+      for (const d of domains) {
+        const where = `left untouched while its migration runs: it ends running on exactly one host, ${to} if the migration completes, else ${from}; check with \`virsh -c ${to} domstate ${d}\`, and if it stays paused on the source, \`virsh -c ${from} resume ${d}\``;
+        if (o.json) json({ event: 'left', domain: d, source: from, destination: to, message: where });
+        else ctx.stdout.write(`${d}\tleft\t${where}\n`);
+      }
     },
     close() {
       reporter.close();
