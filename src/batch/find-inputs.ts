@@ -18,10 +18,14 @@ export function isDomainConfigName(name: string): boolean {
 /**
  * Every input file. A path given explicitly is yielded as is, whatever its
  * name and even when it does not exist (conversion then reports it as
- * unreadable, the other inputs still go through).
+ * unreadable, the other inputs still go through). `-` is standard input.
  */
 export function* inputPaths(args: readonly string[], cwd: string): Generator<string> {
   for (const arg of args) {
+    if (arg === '-') {
+      yield arg;
+      continue;
+    }
     let isDir = false;
     try {
       isDir = statSync(path.resolve(cwd, arg), { throwIfNoEntry: false })?.isDirectory() ?? false;
@@ -85,14 +89,11 @@ function list(abs: string): Listed[] | undefined {
   }
   const names: Listed[] = [];
   for (const d of entries) {
-    let isDir = d.isDirectory();
-    let isFile = d.isFile();
-    if (d.isSymbolicLink()) {
-      // Follow links to files; never follow links to directories (loops, surprise trees).
-      isFile = statSync(joinName(abs, d.name), { throwIfNoEntry: false })?.isFile() ?? false;
-      isDir = false;
-    }
-    if (isDir || (isFile && isDomainConfigName(d.name))) names.push({ name: d.name, dir: isDir });
+    // Never follow links to directories (loops, surprise trees). Anything else with a config's name
+    // (a file, a link, but also a FIFO or a device) is an input: reading it refuses what is not a
+    // regular file, so a FIFO named config.sxp is reported instead of silently skipped or read.
+    const isDir = d.isDirectory();
+    if (isDir || isDomainConfigName(d.name)) names.push({ name: d.name, dir: isDir });
   }
   return names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -11,6 +11,8 @@ export interface OutStream {
 export interface CliContext {
   stdout: OutStream;
   stderr: OutStream;
+  /** Standard input, for the input `-` (absent in contexts that have none). */
+  stdin?: AsyncIterable<Buffer | string>;
   env: NodeJS.ProcessEnv;
   /** Working directory relative paths are resolved against. */
   cwd: string;
@@ -19,5 +21,5 @@ export interface CliContext {
 }
 
 export function processContext(): CliContext {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), exitCode: 0 };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), exitCode: 0 };
 }

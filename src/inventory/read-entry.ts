@@ -3,12 +3,14 @@
  * `checkpoint.chk`) → what we know about it and what is wrong with it.
  * Never throws for a bad entry: the walk must go on with the others.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convertSxpDocument, type XendDefaults } from '../convert/api.js';
 import { Xend2LibxlError } from '../errors.js';
 import { childString, isList, type SxpDocument, type SxpList } from '../sxp/model.js';
 import { parseSxp } from '../sxp/index.js';
+import { ConfigReadError, readConfigFile } from '../sxp/read-file.js';
 import { endsInsideOpenForm } from './truncation.js';
 import { INVENTORY_CODES as C, statusOf, type InventoryDisk, type InventoryEntry, type Problem, type XendState } from './types.js';
 
@@ -46,13 +48,16 @@ export async function readEntry(dir: string, defaults: XendDefaults = {}, keepCo
 async function readConfig(configPath: string, problems: Problem[]): Promise<Buffer | undefined> {
   let text: Buffer;
   try {
-    text = await readFile(configPath);
+    // Regular files of at most 16 MiB only: a FIFO, /dev/zero or a huge file is this entry's problem,
+    // never a hang or an out-of-memory end of the walk (read-file.ts).
+    text = await readConfigFile(configPath);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
+    const err = e as ConfigReadError;
     const why =
-      err.code === 'ENOENT' ? 'the directory has no config.sxp; xend skipped it at start'
-      : err.code === 'EISDIR' ? 'config.sxp is a directory, not a file; xend skipped this entry'
-      : `config.sxp cannot be read (${err.code ?? err.message}); check permissions and the disk`;
+      err.problem === 'missing' ? 'the directory has no config.sxp; xend skipped it at start'
+      : err.problem === 'directory' ? 'config.sxp is a directory, not a file; xend skipped this entry'
+      : err.problem === 'not-regular' || err.problem === 'too-large' ? `${err.describe('config.sxp')}; it was not read`
+      : `config.sxp cannot be read (${err.reason ?? err.message}); check permissions and the disk`;
     problems.push({ code: C.UNREADABLE, severity: 'error', message: why });
     return undefined;
   }
@@ -147,13 +152,26 @@ function syntaxProblem(e: unknown, text: Buffer): Problem {
 
 interface CheckpointInfo {
   bytes: number;
-  signed: boolean;
+  /** Whether it starts with xend's signature; undefined when it could not be read to tell. */
+  signed?: boolean;
 }
 
+/**
+ * checkpoint.chk's size and signature; undefined when there is none. A stat that
+ * fails for want of permission says nothing about the file (the unreadable
+ * entry is reported through its config.sxp), so it does not count as present.
+ */
 async function inspectCheckpoint(file: string): Promise<CheckpointInfo | undefined> {
+  let st;
   try {
-    const st = await stat(file);
-    const fh = await open(file, 'r');
+    st = await stat(file);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile()) return { bytes: st.size, signed: false };
+  try {
+    // Non-blocking, like every read here: the path may have become a FIFO since the stat.
+    const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const head = Buffer.alloc(CHECKPOINT_SIGNATURE.length);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
@@ -161,15 +179,17 @@ async function inspectCheckpoint(file: string): Promise<CheckpointInfo | undefin
     } finally {
       await fh.close();
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { bytes: 0, signed: false };
+  } catch {
+    return { bytes: st.size };
   }
 }
 
 function checkpointProblem(name: string, cp: CheckpointInfo): Problem {
   const size = cp.bytes >= 1 << 20 ? `${Math.round(cp.bytes / (1 << 20))} MiB` : `${cp.bytes} bytes`;
-  const damaged = cp.signed ? '' : ' (it does not start with xend\'s LinuxGuestRecord signature: it may be damaged)';
+  const damaged =
+    cp.signed === undefined ? ' (it could not be read to check its signature)'
+    : cp.signed ? ''
+    : ' (it does not start with xend\'s LinuxGuestRecord signature: it may be damaged)';
   return {
     code: C.CHECKPOINT,
     severity: 'warning',

@@ -3,7 +3,7 @@
  * root is one managed domain. Bad entries are reported, never fatal; only a
  * missing or unreadable root stops the inventory.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { XendDefaults } from '../convert/api.js';
 import { Xend2LibxlError } from '../errors.js';
@@ -22,6 +22,19 @@ export interface ScanOptions {
   onEntry?: (entry: InventoryEntry, done: number, total: number) => void;
 }
 
+const ROOT_HINT = 'point --xend-root at the directory holding <uuid>/config.sxp (xend-domains-path in xend-config.sxp, default /var/lib/xend/domains)';
+
+const ROOT_ERRORS: Record<string, string> = {
+  ENOENT: 'xend domain directory does not exist',
+  ENOTDIR: 'the xend domain directory is not a directory',
+  EACCES: 'cannot list xend domain directory: permission denied (run as root)',
+  EPERM: 'cannot list xend domain directory: operation not permitted (run as root)',
+};
+
+async function isEntryDir(dir: string): Promise<boolean> {
+  return (await stat(path.join(dir, 'config.sxp')).catch(() => undefined)) !== undefined;
+}
+
 /** Entries read at once: enough to keep libuv's four pool threads busy while the main thread parses. */
 const ENTRIES_IN_FLIGHT = 16;
 
@@ -32,11 +45,15 @@ export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
     // xend only looked at directories; its own temp files and stray notes are not domains.
     names = dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Xend2LibxlError('XEND_ROOT_UNREADABLE', code === 'ENOENT' ? 'xend domain directory does not exist' : `cannot list xend domain directory: ${(e as Error).message}`, {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why = ROOT_ERRORS[code] ?? `cannot list xend domain directory (${code || (e as Error).message})`;
+    throw new Xend2LibxlError('XEND_ROOT_UNREADABLE', why, { file: opts.root, hint: ROOT_HINT, cause: e });
+  }
+  if (names.length === 0 && (await isEntryDir(opts.root))) {
+    // One level too deep: `--xend-root /var/lib/xend/domains/<uuid>` would otherwise report "0 domains, ok".
+    throw new Xend2LibxlError('XEND_ROOT_IS_ENTRY', 'this is one domain\'s directory (it holds config.sxp), not xend\'s domain store', {
       file: opts.root,
-      hint: 'point --xend-root at the directory holding <uuid>/config.sxp (xend-domains-path in xend-config.sxp, default /var/lib/xend/domains)',
-      cause: e,
+      hint: `point --xend-root at its parent, ${path.dirname(opts.root)}`,
     });
   }
 

@@ -3,11 +3,11 @@
  * applied to domains at start without writing them into config.sxp (so the
  * converter must apply them too) and where the managed domains live.
  */
-import { readFile } from 'node:fs/promises';
 import { Xend2LibxlError } from '../errors.js';
 import type { XendDefaults } from '../convert/api.js';
 import { isAtom, isList, nameOf, type SxpNode } from '../sxp/model.js';
 import { parseSxp } from '../sxp/index.js';
+import { ConfigReadError, readConfigFile } from '../sxp/read-file.js';
 
 export const DEFAULT_XEND_CONFIG = '/etc/xen/xend-config.sxp';
 export const DEFAULT_DOMAINS_PATH = '/var/lib/xend/domains';
@@ -58,11 +58,12 @@ export async function loadXendConfig(file: string | undefined): Promise<XendConf
   const path = file ?? DEFAULT_XEND_CONFIG;
   let text: Buffer;
   try {
-    text = await readFile(path);
+    // A regular file of at most 16 MiB, like every config we read (read-file.ts).
+    text = await readConfigFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (file === undefined && code === 'ENOENT') return undefined;
-    throw new Xend2LibxlError('XEND_CONFIG_UNREADABLE', `cannot read xend configuration: ${(e as Error).message}`, {
+    const err = e as ConfigReadError;
+    if (file === undefined && err.problem === 'missing') return undefined;
+    throw new Xend2LibxlError('XEND_CONFIG_UNREADABLE', err instanceof ConfigReadError ? err.describe('xend configuration') : `cannot read xend configuration: ${String(e)}`, {
       file: path,
       hint: 'pass the host\'s xend settings with --xend-config FILE (normally /etc/xen/xend-config.sxp)',
       cause: e,

@@ -25,14 +25,25 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Why a config could not be read, for callers that word it their own way. */
 export type ConfigReadProblem = 'missing' | 'directory' | 'denied' | 'not-regular' | 'too-large' | 'io';
 
-/** The typed error of {@link readConfigFileSync}/{@link readConfigFile}; `message` is complete on its own. */
+/**
+ * The typed error of {@link readConfigFileSync}/{@link readConfigFile}: `message`
+ * is complete on its own (it names the file); {@link describe} words the same
+ * reason about another subject ("input", "config.sxp").
+ */
 export class ConfigReadError extends Xend2LibxlError {
   constructor(
     readonly problem: ConfigReadProblem,
-    message: string,
+    /** The reason without the file: `no such file`, `is a FIFO (named pipe), not a regular file`. */
+    readonly reason: string,
     opts: { file: string; hint?: string; cause?: unknown },
   ) {
-    super(problem === 'too-large' ? 'FILE_TOO_LARGE' : problem === 'not-regular' ? 'FILE_NOT_REGULAR' : 'FILE_UNREADABLE', message, opts);
+    super(problem === 'too-large' ? 'FILE_TOO_LARGE' : problem === 'not-regular' ? 'FILE_NOT_REGULAR' : 'FILE_UNREADABLE', '', opts);
+    this.message = this.describe(opts.file);
+  }
+
+  /** `cannot read SUBJECT: no such file`, or `SUBJECT is a FIFO (named pipe), not a regular file`. */
+  describe(subject: string): string {
+    return this.reason.startsWith('is ') ? `${subject} ${this.reason}` : `cannot read ${subject}: ${this.reason}`;
   }
 }
 
@@ -117,7 +128,7 @@ export async function readConfigStream(stream: AsyncIterable<Buffer | string>, s
 function checkStats(file: string, st: Stats, max: number): void {
   if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
   if (!st.isFile()) {
-    throw new ConfigReadError('not-regular', `${file} is ${kindOf(st)}, not a regular file`, {
+    throw new ConfigReadError('not-regular', `is ${kindOf(st)}, not a regular file`, {
       file,
       hint: 'name the config file itself (a link to a regular file is fine); FIFOs, devices and sockets are never read',
     });
@@ -132,7 +143,7 @@ function tooLargeIfMore(file: string, buf: Buffer, used: number, max: number): B
 }
 
 function tooLarge(file: string, max: number): ConfigReadError {
-  return new ConfigReadError('too-large', `${file} is larger than ${describeBytes(max)}, far more than any domain config`, {
+  return new ConfigReadError('too-large', `is larger than ${describeBytes(max)}, far more than any domain config`, {
     file,
     hint: 'a xend config.sxp is a few KiB: check that this is the right file (not a disk image or a log)',
   });
@@ -153,10 +164,10 @@ function kindOf(st: Stats): string {
 const ERRNO: Record<string, [ConfigReadProblem, string, string | undefined]> = {
   ENOENT: ['missing', 'no such file', 'check the path'],
   ENOTDIR: ['missing', 'no such file (a part of the path is not a directory)', 'check the path'],
-  EISDIR: ['directory', 'is a directory', 'name the config file inside it, or pass the directory to convert'],
+  EISDIR: ['directory', 'it is a directory', 'name the config file inside it, or pass the directory to convert'],
   EACCES: ['denied', 'permission denied', 'xend kept its configs root-only (0600): run as root'],
   EPERM: ['denied', 'operation not permitted', 'xend kept its configs root-only (0600): run as root'],
-  ENXIO: ['not-regular', 'is a socket or device, not a regular file', 'name the config file itself'],
+  ENXIO: ['not-regular', 'is a socket or a device, not a regular file', 'name the config file itself'],
   ELOOP: ['missing', 'too many levels of symbolic links', 'check where the link points'],
   ENAMETOOLONG: ['missing', 'the path is too long', 'check the path'],
 };
@@ -166,6 +177,6 @@ function asReadError(file: string, e: unknown, max: number): ConfigReadError {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ERR_FS_FILE_TOO_LARGE') return tooLarge(file, max);
   const known = ERRNO[err?.code ?? ''];
-  if (known) return new ConfigReadError(known[0], `cannot read ${file}: ${known[1]}`, { file, hint: known[2], cause: e });
-  return new ConfigReadError('io', `cannot read ${file}: ${err?.code ?? err?.message ?? String(e)}`, { file, hint: 'check the disk and the file system (dmesg)', cause: e });
+  if (known) return new ConfigReadError(known[0], known[1], { file, hint: known[2], cause: e });
+  return new ConfigReadError('io', err?.code ?? err?.message ?? String(e), { file, hint: 'check the disk and the file system (dmesg)', cause: e });
 }
