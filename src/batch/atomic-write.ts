@@ -5,8 +5,12 @@
  * output thread (output-writer.ts). A run killed at any moment leaves only
  * complete `.xml` files, plus at worst `.xend2libxl-<pid>-<thread>-<n>.tmp`
  * files that the next run removes.
+ *
+ * Outputs are created 0600, as libvirt keeps its own domain XML: they may carry
+ * a VNC password. Re-running after an interruption is safe: a file already
+ * holding exactly our XML counts as written, not as OUTPUT_EXISTS.
  */
-import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { Xend2LibxlError } from '../errors.js';
@@ -33,7 +37,43 @@ export function isTempName(name: string): boolean {
  */
 export function writeFileAtomic(dir: string, name: string, data: string, force: boolean): string {
   const final = path.join(dir, name);
-  return commitTemp(writeTemp(dir, data, final), final, force);
+  try {
+    return commitTemp(writeTemp(dir, data, final), final, force);
+  } catch (e) {
+    // An earlier, interrupted run already wrote this very file: that is success, not a clash.
+    if (e instanceof Xend2LibxlError && e.code === BATCH_CODES.OUTPUT_EXISTS && holdsExactly(final, data)) return final;
+    throw e;
+  }
+}
+
+/** Output files (and the temp files they start as) are private to the owner: they may hold a VNC password. */
+export const OUTPUT_FILE_MODE = 0o600;
+
+/**
+ * Whether `file` is a regular file (not a link) holding exactly `data`. Such a
+ * file is left in place and made private (an older version wrote 0644).
+ */
+export function holdsExactly(file: string, data: string): boolean {
+  let fd: number | undefined;
+  try {
+    // No link is followed and nothing blocks: a FIFO or a link under the name is simply "not ours".
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== Buffer.byteLength(data)) return false;
+    if (readFileSync(fd, 'utf8') !== data) return false;
+    if ((st.mode & 0o077) !== 0) {
+      try {
+        fchmodSync(fd, OUTPUT_FILE_MODE);
+      } catch {
+        /* someone else's file with our content: still complete, just not ours to change */
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**
@@ -60,7 +100,7 @@ export function tryWriteFileAtomic(dir: string, name: string, data: string, forc
 function writeTemp(dir: string, data: string, final: string): string {
   const temp = path.join(dir, tempNameFor());
   try {
-    writeFileSync(temp, data, { mode: 0o644 });
+    writeFileSync(temp, data, { mode: OUTPUT_FILE_MODE, flag: 'wx' });
     return temp;
   } catch (e) {
     discardTemp(temp);
@@ -113,10 +153,15 @@ const WRITE_ERRORS: Record<string, { why: string; hint: string }> = {
 };
 
 function writeFailed(file: string, e: unknown): Xend2LibxlError {
+  const known = WRITE_ERRORS[(e as NodeJS.ErrnoException).code ?? ''];
+  return new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${file}: ${writeErrorReason(e)}`, { file, hint: known?.hint, cause: e });
+}
+
+/** Why a write failed, in words with the errno code: `no space left on the output device (ENOSPC)`. */
+export function writeErrorReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const known = WRITE_ERRORS[err.code ?? ''];
-  const why = known ? `${known.why} (${err.code})` : (err.code ?? err.message);
-  return new Xend2LibxlError('OUTPUT_WRITE_FAILED', `cannot write ${file}: ${why}`, { file, hint: known?.hint, cause: e });
+  return known ? `${known.why} (${err.code})` : (err.code ?? err.message);
 }
 
 /** link(2), or on filesystems without hard links a check-then-copy (not race-free, but still never half-written). */

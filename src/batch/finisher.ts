@@ -18,6 +18,10 @@ export interface FinisherOptions {
   shownOutDir?: string;
   force?: boolean;
   strict?: boolean;
+  /** Warning codes --strict accepts (--allow): only the others fail an input. */
+  allow?: ReadonlySet<string>;
+  /** Only one XML can be shown (printed to stdout): the further domains of a multi-domain dump fail. */
+  oneDomainPerInput?: boolean;
   /** Writes the outputs; without it they are written here, synchronously. */
   writer?: OutputWriter;
   onResult: (r: InputResult) => void;
@@ -38,6 +42,23 @@ export class Finisher {
   constructor(private readonly opts: FinisherOptions) {}
 
   finish(r: InputResult): void {
+    const more = r.more;
+    delete r.more;
+    this.finishOne(r);
+    // A multi-domain dump: each domain is a result of its own (same source), in file order.
+    for (const m of more ?? []) {
+      if (this.opts.oneDomainPerInput) {
+        fail(m, {
+          code: BATCH_CODES.SEVERAL_DOMAINS,
+          message: `${r.source} holds ${more!.length + 1} domains; only the first was printed`,
+          hint: 'add -o OUTDIR for one <name>.xml per domain, or --json for every XML in one report',
+        });
+      }
+      this.finishOne(m);
+    }
+  }
+
+  private finishOne(r: InputResult): void {
     const d = r.domain;
     if (r.ok && d?.uuid) {
       const first = this.uuids.get(d.uuid);
@@ -45,8 +66,17 @@ export class Finisher {
         r.warnings.push({ code: BATCH_CODES.DUPLICATE_UUID, message: `uuid ${d.uuid} was already seen in ${first}; libvirt would let one definition replace the other` });
       } else this.uuids.set(d.uuid, r.source);
     }
-    if (r.ok && this.opts.strict && r.warnings.length > 0) {
-      fail(r, { code: BATCH_CODES.STRICT_WARNINGS, message: `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict`, hint: 'fix the warnings above or run without --strict' });
+    if (r.ok && this.opts.strict) {
+      const allow = this.opts.allow;
+      const refused = allow ? r.warnings.filter((w) => !allow.has(w.code)).length : r.warnings.length;
+      if (refused > 0) {
+        const accepted = r.warnings.length - refused;
+        fail(r, {
+          code: BATCH_CODES.STRICT_WARNINGS,
+          message: `${refused} warning${refused === 1 ? '' : 's'} and --strict${accepted ? ` (${accepted} more accepted by --allow)` : ''}`,
+          hint: 'fix the warnings above, accept their codes with --allow CODE, or run without --strict',
+        });
+      }
     }
     const entry: Unreported = { r, writing: false };
     this.unreported.push(entry);

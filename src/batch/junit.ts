@@ -4,10 +4,10 @@
  * stderr. Test cases are streamed to a side file and assembled at the end, so
  * memory stays flat; the report appears atomically (temp + rename).
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Xend2LibxlError } from '../errors.js';
-import { tempNameFor } from './atomic-write.js';
+import { removeStaleTemps, tempNameFor, writeErrorReason } from './atomic-write.js';
 import { diagnosticLines } from './diagnostic-lines.js';
 import type { BatchSummary, InputResult } from './types.js';
 
@@ -25,10 +25,12 @@ export function xmlEscape(s: string): string {
 
 export class JUnitWriter {
   private readonly bodyPath: string;
-  private readonly fd: number;
+  private fd: number | undefined;
   private tests = 0;
   private failures = 0;
   private readonly startedAt = new Date();
+  /** The first write that failed: the report is given up, and finish() says why. */
+  private failure: Xend2LibxlError | undefined;
 
   /** @throws Xend2LibxlError JUNIT_UNWRITABLE when the report's directory cannot be created or written. */
   constructor(private readonly file: string) {
@@ -36,17 +38,16 @@ export class JUnitWriter {
     try {
       // CI jobs often name a report directory that does not exist yet.
       mkdirSync(path.dirname(file), { recursive: true });
-      this.fd = openSync(this.bodyPath, 'w', 0o644);
+      // Side files of runs that were killed (or hit a full disk in an older version) are ours to remove.
+      removeStaleTemps(path.dirname(file));
+      this.fd = openSync(this.bodyPath, 'wx', 0o644);
     } catch (e) {
-      throw new Xend2LibxlError('JUNIT_UNWRITABLE', `cannot write the JUnit report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-        file,
-        hint: 'choose a writable path for --junit',
-        cause: e,
-      });
+      throw this.unwritable(e);
     }
   }
 
   add(r: InputResult): void {
+    if (this.fd === undefined) return;
     this.tests++;
     const name = xmlEscape(r.source);
     const classname = xmlEscape(r.domain?.name ?? path.basename(path.dirname(r.source)) ?? 'input');
@@ -64,43 +65,80 @@ export class JUnitWriter {
       }
       xml += '    </testcase>\n';
     }
-    writeSync(this.fd, xml);
+    try {
+      writeSync(this.fd, xml);
+    } catch (e) {
+      // A full disk must not end the batch (its outputs are still written): the report is given up
+      // at once, its side file removed, and finish() reports why.
+      this.failure = this.unwritable(e);
+      this.abort();
+    }
   }
 
-  /** Assemble header + cases + footer into a temp file next to the target and rename it into place. */
+  /**
+   * Assemble header + cases + footer into a temp file next to the target and rename it into place.
+   * @throws Xend2LibxlError JUNIT_UNWRITABLE (then no report and no temp file is left)
+   */
   finish(summary: BatchSummary): void {
-    closeSync(this.fd);
+    if (this.failure || this.fd === undefined) throw this.failure ?? this.unwritable(new Error('the report was given up'));
     const temp = path.join(path.dirname(this.file), tempNameFor());
-    const out = openSync(temp, 'w', 0o644);
     try {
-      const attrs = `name="${SUITE}" tests="${this.tests}" failures="${this.failures}" errors="0" skipped="0" time="${(summary.durationMs / 1000).toFixed(3)}"`;
-      writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs}>\n  <testsuite ${attrs} timestamp="${this.startedAt.toISOString().slice(0, 19)}">\n`);
-      const body = openSync(this.bodyPath, 'r');
+      closeSync(this.fd);
+      this.fd = undefined;
+      const out = openSync(temp, 'wx', 0o644);
       try {
-        const buf = Buffer.alloc(1 << 16);
-        for (let n; (n = readSync(body, buf, 0, buf.length, null)) > 0; ) writeSync(out, buf, 0, n);
+        const attrs = `name="${SUITE}" tests="${this.tests}" failures="${this.failures}" errors="0" skipped="0" time="${(summary.durationMs / 1000).toFixed(3)}"`;
+        writeSync(out, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs}>\n  <testsuite ${attrs} timestamp="${this.startedAt.toISOString().slice(0, 19)}">\n`);
+        const body = openSync(this.bodyPath, 'r');
+        try {
+          const buf = Buffer.alloc(1 << 16);
+          for (let n; (n = readSync(body, buf, 0, buf.length, null)) > 0; ) writeSync(out, buf, 0, n);
+        } finally {
+          closeSync(body);
+        }
+        writeSync(out, '  </testsuite>\n</testsuites>\n');
+        // The data must be on disk before the rename makes it the report (a full disk may only say so here).
+        fsyncSync(out);
       } finally {
-        closeSync(body);
+        closeSync(out);
       }
-      writeSync(out, '  </testsuite>\n</testsuites>\n');
+      renameSync(temp, this.file);
+    } catch (e) {
+      removeQuietly(temp);
+      throw this.unwritable(e);
     } finally {
-      closeSync(out);
+      removeQuietly(this.bodyPath);
     }
-    renameSync(temp, this.file);
-    unlinkSync(this.bodyPath);
   }
 
   /** Give up (interrupted run): remove the side file, leave no partial report. */
   abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = undefined;
     }
-    try {
-      unlinkSync(this.bodyPath);
-    } catch {
-      /* already gone */
-    }
+    removeQuietly(this.bodyPath);
+  }
+
+  private unwritable(e: unknown): Xend2LibxlError {
+    const code = (e as NodeJS.ErrnoException).code;
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    return new Xend2LibxlError('JUNIT_UNWRITABLE', `cannot write the JUnit report ${this.file}: ${writeErrorReason(e)}; no report was written`, {
+      file: this.file,
+      hint: full ? 'free some space or choose another path for --junit, then run again (the XML outputs are not affected)' : 'choose a writable path for --junit',
+      cause: e,
+    });
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
   }
 }

@@ -50,6 +50,12 @@ export interface BatchOptions {
   outDir?: string;
   force?: boolean;
   strict?: boolean;
+  /** Warning codes --strict accepts. */
+  allow?: ReadonlySet<string>;
+  /** The XML is printed, so a multi-domain dump can give only one (the others fail with a hint). */
+  oneDomainPerInput?: boolean;
+  /** Standard input's bytes, for the input `-`. */
+  stdin?: Uint8Array;
   /** Converting threads: 1 = the main thread, N > 1 = N worker threads; undefined = chosen by batch size and cores. */
   jobs?: number;
   /** Write outputs on an output thread; undefined = when the batch is large or worker threads convert. */
@@ -117,7 +123,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       ? (await import('./output-writer.js')).outputThread({ dir: outDir, force: Boolean(opts.force), script: opts.writerScript, onSettled: () => wake?.() })
       : undefined;
   const engine = chooseEngine(opts, threads, onDone);
-  const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, writer, onResult: opts.onResult });
+  const finisher = new Finisher({ outDir, shownOutDir: opts.outDir, force: opts.force, strict: opts.strict, allow: opts.allow, oneDomainPerInput: opts.oneDomainPerInput, writer, onResult: opts.onResult });
   // Schema checks take tens of milliseconds per batch: keep enough converted to fill every batch in flight.
   const window = Math.max(Math.max(1, engine.threads) * WINDOW_CHUNKS_PER_THREAD * CHUNK, validation ? 2 * checks * VALIDATE_BATCH : 0);
   const onAbort = () => wake?.();
@@ -181,7 +187,8 @@ interface Arrived {
 
 function prepareOutDir(outDir: string): void {
   try {
-    mkdirSync(outDir, { recursive: true });
+    // Private, like the files in it (they may carry VNC passwords); an existing directory keeps its mode.
+    mkdirSync(outDir, { recursive: true, mode: 0o700 });
     removeStaleTemps(outDir);
   } catch (e) {
     throw new Xend2LibxlError('OUTPUT_DIR_UNUSABLE', `cannot use output directory: ${(e as Error).message}`, { file: outDir, hint: 'choose a writable directory with -o', cause: e });
@@ -189,7 +196,7 @@ function prepareOutDir(outDir: string): void {
 }
 
 function chooseEngine(opts: BatchOptions, threads: number, onDone: ChunkDone): Engine {
-  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults };
+  const convertOpts: ConvertFileOptions = { cwd: opts.cwd, xendDefaults: opts.xendDefaults, stdin: opts.stdin };
   if (threads <= 1) return inlineEngine(convertOpts, onDone);
   return workerEngine(convertOpts, onDone, { workers: threads, script: opts.workerScript }) ?? inlineEngine(convertOpts, onDone);
 }

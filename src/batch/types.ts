@@ -25,6 +25,11 @@ export interface InputResult {
   error?: ReportedError;
   /** Wall time spent on this input, milliseconds. */
   durationMs: number;
+  /**
+   * The other domains of the same input (a multi-domain `xm list -l` dump), in
+   * file order; the finisher reports each as a result of its own.
+   */
+  more?: InputResult[];
 }
 
 export interface BatchSummary {
@@ -49,6 +54,7 @@ export const BATCH_CODES = {
   OUTPUT_WRITE_FAILED: 'OUTPUT_WRITE_FAILED',
   DUPLICATE_UUID: 'DUPLICATE_UUID_IN_BATCH',
   STRICT_WARNINGS: 'STRICT_WARNINGS',
+  SEVERAL_DOMAINS: 'INPUT_HOLDS_SEVERAL_DOMAINS',
   SCHEMA_INVALID: 'SCHEMA_INVALID',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -2,6 +2,7 @@ import { Xend2LibxlError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { palette, shouldUseColor } from '../ui/color.js';
+import { escapeControls } from '../diagnostics.js';
 
 /**
  * Print an error and pick the exit code. An error at a position in a file is printed like
@@ -17,9 +18,12 @@ import { palette, shouldUseColor } from '../ui/color.js';
  */
 export function reportError(err: unknown, ctx: CliContext, debug: boolean, color?: boolean): number {
   const c = palette(shouldUseColor({ env: ctx.env, stream: ctx.stderr, flag: color }));
+  // Messages quote values from configs, journals and virsh: control characters in them are shown
+  // escaped, so none can recolour the terminal or forge a line (diagnostics.ts).
+  const e = escapeControls;
   const say = (what: string, where?: string, hint?: string) => {
-    ctx.stderr.write(`xend2libxl: ${c.red(c.bold('error:'))} ${what}${where ? ` (${where})` : ''}\n`);
-    if (hint) ctx.stderr.write(`${c.cyan('hint:')} ${hint}\n`);
+    ctx.stderr.write(`xend2libxl: ${c.red(c.bold('error:'))} ${e(what)}${where ? ` (${e(where)})` : ''}\n`);
+    if (hint) ctx.stderr.write(`${c.cyan('hint:')} ${e(hint)}\n`);
   };
   if (isPromptCancel(err)) {
     // Ctrl-C at a prompt: nothing was started, so nothing needs undoing.
@@ -30,8 +34,8 @@ export function reportError(err: unknown, ctx: CliContext, debug: boolean, color
     if (err.file && err.position) {
       // An error at a place in a file reads like a compiler's (`PATH:LINE:COL: error: …`), the
       // same shape as our warnings, so editors and CI annotators can jump to it.
-      ctx.stderr.write(`${err.file}:${err.position.line}:${err.position.column}: ${c.red(c.bold('error:'))} ${err.message}\n`);
-      if (err.hint) ctx.stderr.write(`${c.cyan('hint:')} ${err.hint}\n`);
+      ctx.stderr.write(`${e(err.file)}:${err.position.line}:${err.position.column}: ${c.red(c.bold(`error[${e(err.code)}]:`))} ${e(err.message)}\n`);
+      if (err.hint) ctx.stderr.write(`${c.cyan('hint:')} ${e(err.hint)}\n`);
     } else say(err.message, err.file, err.hint);
     if (debug && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;

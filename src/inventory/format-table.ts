@@ -1,5 +1,5 @@
 /** Human rendering of an inventory: aligned table, then every problem in full, then one summary line. */
-import { formatDiagnostic } from '../diagnostics.js';
+import { escapeControls, formatDiagnostic } from '../diagnostics.js';
 import type { Inventory, InventoryEntry } from './types.js';
 
 const HEADERS = ['NAME', 'UUID', 'TYPE', 'MEM', 'VCPUS', 'STATE', 'STATUS', 'PROBLEMS'] as const;
@@ -7,7 +7,8 @@ const HEADERS = ['NAME', 'UUID', 'TYPE', 'MEM', 'VCPUS', 'STATE', 'STATUS', 'PRO
 function row(e: InventoryEntry): string[] {
   const mem = e.memoryMiB === undefined ? '-' : e.maxMemoryMiB && e.maxMemoryMiB !== e.memoryMiB ? `${e.memoryMiB}/${e.maxMemoryMiB}M` : `${e.memoryMiB}M`;
   const codes = [...new Set(e.problems.map((p) => p.code))].join(',');
-  return [e.name ?? '?', e.uuid ?? e.directoryUuid, e.type ?? '-', mem, e.vcpus === undefined ? '-' : String(e.vcpus), e.state + (e.autostart ? '+auto' : ''), e.status, codes || '-'];
+  // Names and uuids come from the configs (salvaged even from unparsable ones): never raw control characters.
+  return [e.name ?? '?', e.uuid ?? e.directoryUuid, e.type ?? '-', mem, e.vcpus === undefined ? '-' : String(e.vcpus), e.state + (e.autostart ? '+auto' : ''), e.status, codes || '-'].map(escapeControls);
 }
 
 export function formatInventoryTable(inv: Inventory): string {

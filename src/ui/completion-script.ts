@@ -80,6 +80,11 @@ export function bashCompletion(program: Command): string {
   for (const [flag, action] of valueCases) byAction.set(action, [...(byAction.get(action) ?? []), flag]);
   const cases = [...byAction].map(([action, flags]) => `    ${flags.join('|')}) ${action}; return 0 ;;`).join('\n');
   const names = (fs: FlagInfo[]) => [...new Set(fs.flatMap((f) => f.names).filter((n) => n !== '-V' && n !== '--version'))].join(' ');
+  // A global option's value (`--log-file /tmp/x.log`) is not the command name.
+  const rootValueFlags = root
+    .filter((f) => f.takesValue)
+    .flatMap((f) => f.names)
+    .join('|');
   const perCommand = commands
     .map((c) => `    ${c.name}) opts=${sq(names([...c.flags, ...root]))}${c.words.length ? `; words=${sq(c.words.join(' '))}` : ''} ;;`)
     .join('\n');
@@ -94,7 +99,8 @@ ${cases}
   cmd=""
   for (( i=1; i<COMP_CWORD; i++ )); do
     case "\${COMP_WORDS[i]}" in
-      -*) ;;
+${rootValueFlags ? `      ${rootValueFlags}) (( i++ )) ;;
+` : ''}      -*) ;;
       *) cmd="\${COMP_WORDS[i]}"; break ;;
     esac
   done

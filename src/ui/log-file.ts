@@ -34,6 +34,17 @@ export function openLogFile(file: string, cwd: string, argv: readonly string[] =
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot open log file ${full}: ${err.code ?? err.message}`, 'pass --log-file a path in a writable directory');
   }
+  try {
+    // The mode given to open(2) applies only to a new file: an existing log (maybe created 0644 by
+    // another tool, or by an older version) is made private too, since it may quote configs. Only a
+    // regular file: `--log-file /dev/stderr` or /dev/null must keep their modes.
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && (st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
+  } catch (e) {
+    fs.closeSync(fd);
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot make log file ${full} private (0600): ${err.code ?? err.message}`, 'pass --log-file a file you own, or a new path');
+  }
   let open = true;
   const emit = (level: LogLevel, message: string) => {
     if (!open) return;

@@ -8,6 +8,7 @@
  * results); progress and info are not. A `--log-file` sink receives everything.
  */
 import type { CliContext } from '../cli/context.js';
+import { escapeControlsKeepLines } from '../diagnostics.js';
 import { palette, shouldUseColor, type Palette } from './color.js';
 import type { LogSink } from './log-file.js';
 import { outputMode, type OutputMode } from './terminal-mode.js';
@@ -61,7 +62,31 @@ export function createReporter(ctx: CliContext, opts: ReporterOptions = {}): Rep
   const ora = loadedOra();
   // Live output needs ora, preloaded by the CLI; without it plain lines are the honest fallback.
   const inner = mode === 'live' && ora ? createLiveReporter(ctx, ora, colors, Boolean(opts.verbose)) : createPlainReporter(ctx, mode, colors, opts);
-  return opts.log ? teeToLog(inner, opts.log) : inner;
+  return controlsEscaped(opts.log ? teeToLog(inner, opts.log) : inner);
+}
+
+/**
+ * The one place every reporter message passes, terminal and log alike: messages
+ * quote names, paths and virsh stderr, and a control character in them (an ESC
+ * sequence, a newline forging a line) is shown escaped (diagnostics.ts).
+ */
+function controlsEscaped(r: Reporter): Reporter {
+  const e = escapeControlsKeepLines;
+  const opt = (t: string | undefined) => (t === undefined ? undefined : e(t));
+  return {
+    info: (m) => r.info(e(m)),
+    warn: (m) => r.warn(e(m)),
+    debug: (m) => r.debug(e(m)),
+    step: (text) => {
+      const h = r.step(e(text));
+      return { update: (t) => h.update(e(t)), succeed: (t) => h.succeed(opt(t)), fail: (t) => h.fail(opt(t)), warn: (t) => h.warn(opt(t)) };
+    },
+    progress: (label, total) => {
+      const h = r.progress(e(label), total);
+      return { update: (c, detail) => h.update(c, opt(detail)), done: (t) => h.done(opt(t)), fail: (t) => h.fail(opt(t)) };
+    },
+    close: () => r.close(),
+  };
 }
 
 /** `HH:MM:SS message` lines (UTC, like syslog on most dom0s); nothing in silent mode except warnings. */

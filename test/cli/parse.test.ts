@@ -59,31 +59,31 @@ describe('xend2libxl parse', () => {
     expect(JSON.parse(r.stdout)).toEqual([['domain', ['description', 'café']]]);
   });
 
-  it('reports a syntax error as PATH:LINE:COL: error: MESSAGE, exit 1, nothing on stdout', async () => {
+  it('reports a syntax error as PATH:LINE:COL: error[CODE]: MESSAGE (as convert does), exit 1, nothing on stdout', async () => {
     const r = await runCli(['parse', file('broken.sxp')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(`${file('broken.sxp')}:2:11: error: unterminated string: the ' opened here is never closed`);
+    expect(r.stderr.split('\n')[0]).toBe(`${file('broken.sxp')}:2:11: error[SXP_UNTERMINATED_STRING]: unterminated string: the ' opened here is never closed`);
     expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
   it('reports an empty file as "no configuration found"', async () => {
     const r = await runCli(['parse', file('empty.sxp')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file('empty.sxp')}:1:1: error: no configuration found`);
+    expect(r.stderr).toContain(`${file('empty.sxp')}:1:1: error[SXP_NO_CONFIGURATION]: no configuration found`);
   });
 
   it('processes every file and exits 1 if any failed', async () => {
     const r = await runCli(['parse', '--json', file('broken.sxp'), file('missing.sxp'), file('small.sxp')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('[["a","b c",[]]]\n');
-    expect(r.stderr).toContain(`${file('broken.sxp')}:2:11: error:`);
-    expect(r.stderr).toContain(`${file('missing.sxp')}: error: cannot read file: no such file`);
+    expect(r.stderr).toContain(`${file('broken.sxp')}:2:11: error[SXP_UNTERMINATED_STRING]:`);
+    expect(r.stderr).toContain(`${file('missing.sxp')}: error[FILE_UNREADABLE]: cannot read file: no such file`);
   });
 
   it('resolves relative paths against the working directory and reports them as given', async () => {
     const r = await runCli(['parse', 'broken.sxp'], { cwd: dir });
-    expect(r.stderr.split('\n')[0]).toMatch(/^broken\.sxp:2:11: error: /);
+    expect(r.stderr.split('\n')[0]).toMatch(/^broken\.sxp:2:11: error\[SXP_UNTERMINATED_STRING\]: /);
   });
 
   it('needs at least one file (usage error, exit 2)', async () => {
@@ -106,7 +106,7 @@ describe('xend2libxl parse', () => {
     const bad = await runBin(['parse', file('broken.sxp')]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr.split('\n')[0]).toBe(`${file('broken.sxp')}:2:11: error: unterminated string: the ' opened here is never closed`);
+    expect(bad.stderr.split('\n')[0]).toBe(`${file('broken.sxp')}:2:11: error[SXP_UNTERMINATED_STRING]: unterminated string: the ' opened here is never closed`);
     const ok = await runBin(['parse', '--json', file('small.sxp')]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual([['a', 'b c', []]]);

@@ -19,7 +19,7 @@ describe('reportError', () => {
     });
     expect(reportError(e, c, false)).toBe(1);
     expect(err()).toBe(
-      '/var/lib/xend/domains/abc/config.sxp:12:7: error: unterminated string\nhint: the file looks truncated; restore it from a backup\n',
+      '/var/lib/xend/domains/abc/config.sxp:12:7: error[SXP_UNTERMINATED_STRING]: unterminated string\nhint: the file looks truncated; restore it from a backup\n',
     );
   });
 

@@ -11,7 +11,11 @@ import { runBatch, type BatchOptions } from '../../batch/run-batch.js';
 import { BATCH_CODES, type BatchSummary, type InputResult, type ReportedError } from '../../batch/types.js';
 import { Xend2LibxlError, UsageError } from '../../errors.js';
 import type { Command } from 'commander';
-import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
+import { globalUiOptions, logSinkOf, reporterFor } from '../../ui/cli-runtime.js';
+import type { LogSink } from '../../ui/log-file.js';
+import { reportError } from '../report-error.js';
+import { allowedCodes, checkSomeInputExists, stdinIfNamed } from './convert-inputs.js';
+import { watchStdout } from './stdout-failure.js';
 import { createReporter } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -23,14 +27,26 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   // The root's -q counts as well as the command's own.
   const opts = { ...cliOpts, quiet: cliOpts.quiet || (cmd ? globalUiOptions(cmd).quiet : false) };
   const toStdout = opts.outDir === undefined && !opts.json;
-  if (toStdout && (inputs.length > 1 || (await isDirectory(ctx, inputs[0])))) {
+  if (toStdout && inputs.length > 1) {
     throw new UsageError('several inputs need an output directory', 'add -o OUTDIR (one <name>.xml per domain), or --json for one report with every XML');
   }
+  if (toStdout && (await isDirectory(ctx, inputs[0]))) {
+    throw new UsageError(`${inputs[0]} is a directory: its configs need an output directory`, 'add -o OUTDIR (one <name>.xml per domain), or --json for one report with every XML');
+  }
+  if ((opts.allow?.length || opts.allowFile?.length) && !opts.strict) {
+    throw new UsageError('--allow and --allow-file only matter with --strict', 'add --strict (warnings then fail an input unless their code is allowed)');
+  }
+  const allow = opts.strict ? await allowedCodes(ctx, opts.allow, opts.allowFile) : undefined;
+  // A typo in the only path must not create the output directory (nothing is done at all).
+  await checkSomeInputExists(ctx, inputs);
+  const stdin = await stdinIfNamed(ctx, inputs);
   // The xend-config reader and the report writers load only when their flags ask for them (bench/startup.js).
   const xendDefaults = opts.xendConfig ? await xendDefaultsFrom(path.resolve(ctx.cwd, opts.xendConfig)) : undefined;
   const validate = opts.validate ? await schemaValidator() : undefined;
+  const log = logSinkOf(ctx);
   const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
 
+  const stdout = watchStdout(ctx);
   const json = opts.json ? new (await import('../../batch/json-report.js')).JsonReportWriter(ctx.stdout) : undefined;
   const junit = opts.junit ? new (await import('../../batch/junit.js')).JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
   const showProgress = opts.outDir !== undefined && !opts.quiet && !opts.json;
@@ -52,12 +68,15 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
     outDir: opts.outDir,
     force: opts.force,
     strict: opts.strict,
+    allow,
+    oneDomainPerInput: toStdout,
+    stdin,
     jobs: opts.jobs,
     xendDefaults,
     validate,
     signal: abort.signal,
     onResult: (r) => {
-      printDiagnostics(ctx, r, opts.quiet);
+      printDiagnostics(ctx, r, opts.quiet, log);
       if (toStdout && r.ok && r.xml !== undefined) ctx.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       json?.add(r);
       junit?.add(r);
@@ -85,7 +104,15 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   }
 
   json?.finish(summary);
-  junit?.finish(summary);
+  try {
+    junit?.finish(summary);
+  } catch (e) {
+    // The outputs are complete; the report is not there (nothing half-written): say so, exit 1.
+    reportError(e, ctx, false);
+    return EXIT.FAILED;
+  }
+  const broken = await stdout.failure();
+  if (broken) throw broken;
   if (summary.inputs === 0) {
     throw new Xend2LibxlError('NO_INPUTS', `no config.sxp or *.sxp files found in ${inputs.join(', ')}`, {
       hint: 'point convert at xend\'s domain directory (/var/lib/xend/domains) or at the config files themselves',
@@ -100,10 +127,13 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
 }
 
-function printDiagnostics(ctx: CliContext, r: InputResult, quiet: boolean): void {
+function printDiagnostics(ctx: CliContext, r: InputResult, quiet: boolean, log: LogSink | undefined): void {
   // Most inputs of a large batch have nothing to print under --quiet: skip formatting their warnings.
-  if (quiet && !r.error) return;
+  if (quiet && !r.error && !log) return;
   const lines = diagnosticLines(r);
+  // The log holds everything the terminal would show, --quiet or not.
+  for (const l of lines) log?.write(/: error\[/.test(l) ? 'ERROR' : /: warning\[/.test(l) ? 'WARN' : 'INFO', l);
+  if (quiet && !r.error) return;
   // --quiet keeps errors: a CI log must always say why it failed.
   const shown = quiet ? lines.filter((l) => !/: warning\[/.test(l)) : lines;
   if (shown.length) ctx.stderr.write(shown.join('\n') + '\n');

@@ -13,6 +13,8 @@ export interface ConvertCliOptions {
   json?: boolean;
   junit?: string;
   strict?: boolean;
+  allow?: string[];
+  allowFile?: string[];
   validate?: boolean;
   jobs?: number;
   force?: boolean;
@@ -25,6 +27,8 @@ export const convertOptionSpecs: OptionSpec[] = [
   { key: 'json', flags: '--json', description: 'print one JSON report {results, summary} on stdout' },
   { key: 'junit', flags: '--junit <file>', description: 'also write a JUnit XML report (one testcase per input) to FILE' },
   { key: 'strict', flags: '--strict', description: 'treat warnings as failures (exit 1, no XML written for that input)' },
+  { key: 'allow', flags: '--allow <codes>', description: 'with --strict: warning codes that do not fail an input (CODE[,CODE…], repeatable), so CI fails only on new kinds of loss', repeatable: true },
+  { key: 'allowFile', flags: '--allow-file <file>', description: 'with --strict: read accepted warning codes from FILE (one per line, # comments)', repeatable: true },
   { key: 'validate', flags: '--validate', description: "check every XML against libvirt's domain schema (needs xmllint or virt-xml-validate)" },
   { key: 'jobs', flags: '-j, --jobs <n>', description: 'converting threads: 1 = the main thread, N > 1 = N worker threads (default: 1 below 4 cores, else cores - 1); large batches also get one thread that writes every file', parse: intInRange('--jobs', 1, 64) },
   { key: 'force', flags: '--force', description: 'replace existing <name>.xml files in the output directory' },
@@ -36,11 +40,12 @@ export function defineConvert(cmd: Command, ctx: CliContext): void {
   cmd
     .description(
       'Convert xend domain configs (config.sxp, *.sxp, `xm list -l` output) to libvirt domain XML for the libxl driver. ' +
-        'One FILE without -o: the XML on stdout. Directories are searched for config.sxp and *.sxp. ' +
+        'One FILE without -o: the XML on stdout; `-` reads standard input. Directories are searched for config.sxp and *.sxp; ' +
+        'a multi-domain `xm list -l` dump gives one output per domain. ' +
         'Warnings go to stderr as PATH:LINE:COL: warning[CODE]: message. Exit 1 when any input failed ' +
         '(or warned, with --strict); every other input is still converted.',
     )
-    .argument('<inputs...>', 'config files or directories (e.g. /var/lib/xend/domains)');
+    .argument('<inputs...>', 'config files or directories (e.g. /var/lib/xend/domains); - for standard input');
   addOptions(cmd, convertOptionSpecs);
   cmd.action(async (inputs: string[], opts: ConvertCliOptions, self: Command) => {
     const { runConvertCommand } = await import('./convert-run.js');

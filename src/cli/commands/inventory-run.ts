@@ -5,7 +5,8 @@ import { scanXendRoot } from '../../inventory/scan.js';
 import type { Inventory, InventoryEntry } from '../../inventory/types.js';
 import { DEFAULT_DOMAINS_PATH, loadXendConfig } from '../../inventory/xend-config.js';
 import type { Command } from 'commander';
-import { globalUiOptions, reporterFor } from '../../ui/cli-runtime.js';
+import { globalUiOptions, logSinkOf, reporterFor } from '../../ui/cli-runtime.js';
+import { formatDiagnostic } from '../../diagnostics.js';
 import { createReporter, type ProgressHandle } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -35,8 +36,15 @@ export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: Cli
     reporter.close();
     throw e;
   }
-  (progress ?? reporter.progress(label)).done(summaryLine(inv));
+  const finished = progress ?? reporter.progress(label);
+  // Exit 1 on errors: the closing line must not say "ok".
+  if (inv.summary.error > 0) finished.fail(summaryLine(inv));
+  else finished.done(summaryLine(inv));
+  if (inv.summary.domains === 0) reporter.warn(`no domains in ${root}: it has no <uuid>/ subdirectories; is this xend's domain store (xend-domains-path)?`);
   reporter.close();
+  // The log holds everything the terminal shows: the problems are in the table on stdout.
+  const log = logSinkOf(ctx);
+  for (const e of inv.domains) for (const p of e.problems) log?.write(p.severity === 'error' ? 'ERROR' : 'WARN', formatDiagnostic({ ...p, file: e.path }));
 
   ctx.stdout.write(opts.json ? `${JSON.stringify({ domains: inv.domains.map(jsonEntry), summary: inv.summary }, null, 2)}\n` : formatInventoryTable(inv));
   return inv.summary.error > 0 ? EXIT.FAILED : EXIT.OK;
