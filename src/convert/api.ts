@@ -65,7 +65,7 @@ export function convertSxpDocument(doc: SxpDocument, opts: ConvertOptions = {}):
 }
 
 /** Warnings in file order, so they read top to bottom like the config (stable for equal positions). */
-function bySourcePosition(ws: Diagnostic[]): Diagnostic[] {
+export function bySourcePosition(ws: Diagnostic[]): Diagnostic[] {
   // Most files have no warning or already emit them in order: no sort, no copies.
   if (ws.every((w, i) => i === 0 || compare(ws[i - 1], w) <= 0)) return ws;
   return ws

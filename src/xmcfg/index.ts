@@ -2,4 +2,5 @@
 export { parseXmConfig, type ParseXmConfigOptions } from './api.js';
 export { XmcfgSyntaxError, type XmcfgErrorCode } from './syntax-error.js';
 export * from './model.js';
-export { readConfigFile, type ReadConfigFileOptions, MAX_CONFIG_BYTES } from './read-file.js';
+// Files are read with the project's one safe reader (regular files only, non-blocking open, size cap).
+export { readConfigFile, readConfigFileSync, ConfigReadError } from '../sxp/read-file.js';
