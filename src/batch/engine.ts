@@ -6,10 +6,9 @@
  * per chunk, not per input. Results arrive in any order; the caller restores
  * input order.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ConvertFileOptions } from './convert-file.js';
+import { threadScript } from './thread-script.js';
 import { BATCH_CODES, type InputResult } from './types.js';
 
 /** Receives the results of the chunk that started at sequence number `first`, in chunk order. */
@@ -97,13 +96,13 @@ export interface WorkerEngineOptions {
  * the same results. When every worker has died, the main thread takes over.
  */
 export function workerEngine(opts: ConvertFileOptions, onDone: ChunkDone, w: WorkerEngineOptions): Engine | undefined {
-  const script = w.script ?? new URL('./worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return undefined;
+  const script = threadScript('worker', w.script);
+  if (!script) return undefined;
   const inline = inlineEngine(opts, onDone);
   const pool: PoolWorker[] = [];
   let closing = false;
   for (let i = 0; i < w.workers; i++) {
-    const pw: PoolWorker = { worker: new Worker(script, { workerData: opts, resourceLimits: WORKER_LIMITS }), outstanding: new Map(), alive: true };
+    const pw: PoolWorker = { worker: new Worker(script.url, { argv: script.argv, workerData: opts, resourceLimits: WORKER_LIMITS }), outstanding: new Map(), alive: true };
     const die = (err: Error) => {
       if (!pw.alive) return;
       pw.alive = false;

@@ -7,11 +7,11 @@
  * isolate pays for its own JIT warm-up and every file creation in OUTDIR
  * contends for the same directory lock anyway.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tryWriteFileAtomic } from './atomic-write.js';
+import { threadScript } from './thread-script.js';
 import { BATCH_CODES, type ReportedError } from './types.js';
 
 /** What the output thread is started with. */
@@ -61,11 +61,11 @@ export interface OutputWriterOptions extends WriterData {
  * on the main thread, with the same results.
  */
 export function outputThread(opts: OutputWriterOptions): OutputWriter | undefined {
-  const script = opts.script ?? new URL('./writer-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return undefined;
+  const script = threadScript('writer-worker', opts.script);
+  if (!script) return undefined;
   const data: WriterData = { dir: opts.dir, force: opts.force };
   // Only short-lived strings pass through: a small heap keeps the batch inside its RSS budget.
-  const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
+  const worker = new Worker(script.url, { argv: script.argv, workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
   let buffer: [string, string][] = [];
   let callbacks: ((o: WriteOutcome) => void)[] = [];
   /** The chunks sent and not yet answered, oldest first. */

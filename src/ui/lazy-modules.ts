@@ -19,8 +19,14 @@ export function loadedOra(): OraFactory | undefined {
   return oraFactory;
 }
 
-export type Prompts = typeof import('@inquirer/prompts');
+/**
+ * The prompts the CLI uses, and only those: the single-file build bundles just
+ * these four (scripts/bundle.mjs), since the others pull in ~0.5 MB (the editor
+ * prompt's iconv-lite tables) that every start of the bundle would parse.
+ */
+export type Prompts = Pick<typeof import('@inquirer/prompts'), 'input' | 'select' | 'checkbox' | 'confirm'>;
 
 export async function loadPrompts(): Promise<Prompts> {
-  return import('@inquirer/prompts');
+  const { input, select, checkbox, confirm } = await import('@inquirer/prompts');
+  return { input, select, checkbox, confirm };
 }
