@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCrossChecks, MAX_NAMED_OTHERS } from '../../src/inventory/cross-checks.js';
+import { addCrossChecks, BROKEN_COPY, MAX_NAMED_OTHERS } from '../../src/inventory/cross-checks.js';
 import { endsInsideOpenForm } from '../../src/inventory/truncation.js';
 import type { InventoryDisk, InventoryEntry } from '../../src/inventory/types.js';
 
@@ -34,6 +34,29 @@ describe('cross-entry checks', () => {
       ['INV_DUPLICATE_MAC', 'warning'],
     ]);
     expect(c.status).toBe('ok');
+  });
+});
+
+describe('entries xend skipped (broken copies)', () => {
+  it('do not make the healthy namesake a duplicate: they keep their own error, the healthy one gets a warning', () => {
+    const good = entry('web', 'u1', [disk('/dev/vg0/web', 'w')], ['00:16:3e:00:00:01']);
+    const cut = entry('web', 'u2', [disk('/dev/vg0/web', 'w')], ['00:16:3e:00:00:01']);
+    cut.problems.push({ code: 'INV_TRUNCATED', severity: 'error', message: 'config.sxp ends inside an open list' });
+    const stale = { ...entry('web', 'u1'), path: '/d/u3/config.sxp', directoryUuid: 'u3' };
+    stale.problems.push({ code: 'INV_UUID_MISMATCH', severity: 'error', message: 'uuid u1 inside, directory u3' });
+    addCrossChecks([good, cut, stale]);
+    expect(good.status).toBe('warning');
+    expect(good.problems.map((p) => [p.code, p.severity])).toEqual([[BROKEN_COPY, 'warning']]);
+    expect(good.problems[0].message).toBe('a broken copy in /d/u2, /d/u3 carries the same name; xend never loaded it and it is not upgraded, this entry is');
+    expect(cut.problems.map((p) => p.code)).toEqual(['INV_TRUNCATED']);
+    expect(stale.problems.map((p) => p.code)).toEqual(['INV_UUID_MISMATCH']);
+    expect([cut.status, stale.status]).toEqual(['error', 'error']);
+  });
+
+  it('two healthy entries with one name are still an error', () => {
+    const [a, b] = [entry('dup', 'u1'), entry('dup', 'u2')];
+    addCrossChecks([a, b]);
+    expect([a.status, b.status]).toEqual(['error', 'error']);
   });
 });
 

@@ -28,10 +28,11 @@ describe('inventory of the fixture xend root', async () => {
       clusterA: { status: 'warning', codes: ['INV_SHARED_DISK'] },
       clusterB: { status: 'warning', codes: ['INV_SHARED_DISK'] },
       web01: { status: 'ok', codes: [] },
-      app02: { status: 'error', codes: ['INV_DUPLICATE_MAC', 'INV_DUPLICATE_UUID', 'INV_UUID_MISMATCH'] },
+      // A uuid-mismatched copy xend never loaded: its own error only; the healthy app01 is warned, not blocked.
+      app02: { status: 'error', codes: ['INV_UUID_MISMATCH'] },
       ldap01: { status: 'error', codes: ['INV_TRUNCATED'] },
       db01: { status: 'ok', codes: [] },
-      app01: { status: 'error', codes: ['INV_DUPLICATE_MAC', 'INV_DUPLICATE_UUID'] },
+      app01: { status: 'warning', codes: ['INV_BROKEN_COPY'] },
       test01a: { status: 'error', codes: ['INV_DUPLICATE_NAME'] },
       test01b: { status: 'error', codes: ['INV_DUPLICATE_NAME'] },
       // The converter's own warnings are passed through with their codes.
@@ -45,8 +46,8 @@ describe('inventory of the fixture xend root', async () => {
       xendConfig: xendConfigFixture,
       domains: 12,
       ok: 2,
-      warning: 4,
-      error: 6,
+      warning: 5,
+      error: 5,
       pv: 10,
       hvm: 1,
       autostart: 2,
@@ -92,8 +93,7 @@ describe('inventory of the fixture xend root', async () => {
     expect(a.problems[0].message).toContain('/dev/mapper/san-ocfs2');
     expect(a.problems[0].message).toContain(`cluster-b (${UUIDS.clusterB})`);
     const app01 = inv.domains.find((d) => d.directoryUuid === UUIDS.app01)!;
-    expect(app01.problems.find((p) => p.code === 'INV_DUPLICATE_MAC')!.message).toContain('00:16:3e:4a:30:01');
-    expect(app01.problems.find((p) => p.code === 'INV_DUPLICATE_UUID')!.message).toContain(`app02 (${UUIDS.app02})`);
+    expect(app01.problems.find((p) => p.code === 'INV_BROKEN_COPY')!.message).toContain(`/${UUIDS.app02} carries the same uuid`);
   });
 });
 

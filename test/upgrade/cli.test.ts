@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -62,10 +62,34 @@ describe('xend2libxl upgrade (command line)', () => {
     expect(rep.warnings).toEqual([{ code: 'DOMAIN_NOT_FOUND', message: '--domain nosuch matches no xend entry' }]);
   });
 
-  it('--resume with a directory that holds no upgrade says so', async () => {
+  it('--resume with a directory that holds no upgrade says so (usage, exit 2)', async () => {
     const r = await runCli(['upgrade', '--backup-dir', freshDir(), '--resume', '--yes']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/backup directory .* does not exist/);
+  });
+
+  it('--dry-run refuses the backup paths a real run refuses, as usage errors (exit 2)', async () => {
+    const base = path.dirname(freshDir());
+    const full = path.join(base, 'full');
+    mkdirSync(full);
+    writeFileSync(path.join(full, 'notes.txt'), 'mine');
+    symlinkSync(full, path.join(base, 'link'));
+    const cases: [string, RegExp][] = [
+      [path.join(base, 'link'), /is a symbolic link/],
+      ['/', /is not empty and was not created by xend2libxl/],
+      ['/dev/null', /exists and is not a directory/],
+      [full, /is not empty and was not created by xend2libxl/],
+      [path.join(FIXTURE_ROOT, 'new-backup'), /is inside the xend root/],
+    ];
+    for (const [dir, message] of cases) {
+      for (const extra of [['--dry-run'], ['--yes']]) {
+        const r = await runCli(['upgrade', '--xend-root', FIXTURE_ROOT, '--backup-dir', dir, ...extra]);
+        expect(r.code, `${dir} ${extra}`).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stdout).not.toMatch(/back up/);
+      }
+    }
+    expect(existsSync(path.join(FIXTURE_ROOT, 'new-backup'))).toBe(false);
   });
 
   it('options round-trip through the shared specs (what the wizard prints)', () => {
