@@ -54,7 +54,7 @@ export function convertXmConfig(cfg: XmConfig, opts: XmConvertOptions = {}): XmC
       const from = opts.uuidPath ?? opts.file;
       derived = { uuid: derivedUuid(from, name), from: from ? `path ${from} and name '${name}'` : `name '${name}' (no file path)` };
       vm.items.push(pair('uuid', derived.uuid, vm.pos));
-      ctx.warn('UUID_DERIVED', `the config has no uuid (xm made up a new one at every start); using ${derived.uuid}, derived from the ${derived.from}, so a re-run defines the same domain. Add uuid = "${derived.uuid}" to the file to keep it if the file moves`, { pos: vm.pos });
+      ctx.warn('UUID_DERIVED', `the config has no uuid (xm and xl make up a new one at every start); using ${derived.uuid}, derived from the ${derived.from}, so a re-run defines the same domain. Add uuid = "${derived.uuid}" to the file to keep it if the file moves`, { pos: vm.pos });
     }
     domain = readXendDomain(ctx, built.doc);
     domain.autostart = opts.autostart ?? false;
