@@ -35,6 +35,13 @@ describe('completion', () => {
     expect(bashComplete(stdout, ['xend2libxl', 'completion', ''])).toEqual(['bash', 'zsh']);
   });
 
+  it('bash: a global option with a value before the command does not hide the command (issue 13 item 18)', async () => {
+    const { stdout } = await runCli(['completion', 'bash']);
+    expect(bashComplete(stdout, ['xend2libxl', '--log-file', '/tmp/x.log', 'convert', '--st'])).toEqual(['--strict']);
+    expect(bashComplete(stdout, ['xend2libxl', '-v', '--log-file', '/tmp/x.log', 'inventory', '--xend-r'])).toEqual(['--xend-root']);
+    expect(bashComplete(stdout, ['xend2libxl', '--log-file', '/tmp/x.log', 'conv'])).toEqual(['convert']);
+  });
+
   it('follows the program tree: a command added later appears without touching the generator', async () => {
     const ctx = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => 0 }, env: {}, cwd: '/', exitCode: 0 };
     let out = '';
