@@ -12,6 +12,8 @@ if (problem) {
   // an error worth a stack trace. Stop quietly, as cat and grep do.
   process.stdout.on('error', function (err) {
     if (err && err.code === 'EPIPE') process.exit(0);
+    // A command that watches stdout itself (convert: --json > FILE on a full disk) reports it clearly.
+    if (process.stdout.listenerCount('error') > 1) return;
     throw err;
   });
   var finish = exitOnUnhandledSignals();

@@ -5,7 +5,7 @@
  * a plain reason and what to do, and no temp file stays behind.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from '../helpers/run-cli.js';
@@ -74,5 +74,48 @@ describe.skipIf(why !== undefined)('a batch into an output directory that fills 
     expect(listing.names.length).toBe(report.summary.written);
     expect(listing.names.every((n) => n.endsWith('.xml'))).toBe(true);
     expect(listing.incomplete).toEqual([]);
+  });
+});
+
+describe.skipIf(why !== undefined)('reports on a file system that is full (issue 13 item 7)', () => {
+  let root: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    root = tempDir('xend2libxl-full-reports-');
+    writeManyDomains(root.dir, COUNT);
+    mkdirSync(path.join(root.dir, 'mnt'));
+  });
+  afterAll(() => root.cleanup());
+
+  it('--junit and --json: a clear error with what to do, no stack trace, nothing half-written, no temp file; the outputs are all written', () => {
+    // Inside the namespace: a tiny tmpfs, a stale side file of a killed run, then fill it up completely.
+    const script = [
+      'mount -t tmpfs -o size=64k tmpfs mnt',
+      'mkdir mnt/reports',
+      ': > mnt/reports/.xend2libxl-999999-1-0.tmp',
+      'dd if=/dev/zero of=mnt/fill bs=4k 2>/dev/null',
+      `"$NODE" "$BIN" convert domains -o out1 --junit mnt/reports/junit.xml -q 2>err1; echo "EXIT1 $?"`,
+      `"$NODE" "$BIN" convert domains -o out2 --json > mnt/report.json 2>err2; echo "EXIT2 $?"`,
+      'echo "REPORTS $(ls -A mnt/reports | tr "\\n" " ")"',
+      'echo "OUT1 $(ls out1 | wc -l) OUT2 $(ls out2 | wc -l)"',
+    ].join('; ');
+    const r = spawnSync('unshare', ['--mount', 'sh', '-c', script], {
+      cwd: root.dir,
+      env: { PATH: process.env.PATH, NODE: process.execPath, BIN: binPath },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const err1 = readFileSync(path.join(root.dir, 'err1'), 'utf8');
+    const err2 = readFileSync(path.join(root.dir, 'err2'), 'utf8');
+    expect(r.stdout).toContain('EXIT1 1\n');
+    expect(err1).toBe(
+      `xend2libxl: error: cannot write the JUnit report ${root.dir}/mnt/reports/junit.xml: no space left on the output device (ENOSPC); no report was written (${root.dir}/mnt/reports/junit.xml)\n` +
+        'hint: free some space or choose another path for --junit, then run again (the XML outputs are not affected)\n',
+    );
+    // No report, no side file, and the stale one of the killed run is gone too.
+    expect(r.stdout).toMatch(/REPORTS \n/);
+    expect(r.stdout).toContain('EXIT2 1\n');
+    expect(err2).toMatch(/^xend2libxl: error: cannot write to standard output: no space left on the output device \(ENOSPC\); what it received is incomplete\nhint: free some space where standard output goes, then run again \(files written with -o are complete\)\n$/);
+    expect(r.stdout).toContain(`OUT1 ${COUNT} OUT2 ${COUNT}`);
   });
 });

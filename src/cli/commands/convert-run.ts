@@ -47,7 +47,7 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
 
   const stdout = watchStdout(ctx);
-  const json = opts.json ? new (await import('../../batch/json-report.js')).JsonReportWriter(ctx.stdout) : undefined;
+  const json = opts.json ? new (await import('../../batch/json-report.js')).JsonReportWriter(stdout) : undefined;
   const junit = opts.junit ? new (await import('../../batch/junit.js')).JUnitWriter(path.resolve(ctx.cwd, opts.junit)) : undefined;
   const showProgress = opts.outDir !== undefined && !opts.quiet && !opts.json;
   // A total costs a second walk of the tree: worth it only for a live progress bar on a terminal.
@@ -77,7 +77,7 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
     signal: abort.signal,
     onResult: (r) => {
       printDiagnostics(ctx, r, opts.quiet, log);
-      if (toStdout && r.ok && r.xml !== undefined) ctx.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
+      if (toStdout && r.ok && r.xml !== undefined) stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       json?.add(r);
       junit?.add(r);
     },

@@ -1,7 +1,8 @@
 /**
  * Standard output that cannot be written (`--json > report.json` on a full file
- * system, a closed pipe): Node reports it as an 'error' event on the stream,
- * which without a listener ends the process with a stack trace. Watched here,
+ * system, a closed pipe): Node throws from write() (a file) or emits an 'error'
+ * event later (a pipe), either of which ended the process with a stack trace.
+ * Both are caught here; after the first failure nothing more is written, and
  * it becomes one clear error at the end of the run (exit 1), after the outputs
  * in OUTDIR — which do not depend on stdout — were all written.
  */
@@ -10,6 +11,8 @@ import { Xend2LibxlError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 
 export interface StdoutWatch {
+  /** Write through this instead of ctx.stdout: it never throws. */
+  write(chunk: string): void;
   /** The first write error, once the writes made so far have settled. */
   failure(): Promise<Xend2LibxlError | undefined>;
 }
@@ -20,6 +23,14 @@ export function watchStdout(ctx: CliContext): StdoutWatch {
   const onError = (e: unknown) => void (first ??= e);
   stream.on?.('error', onError);
   return {
+    write(chunk) {
+      if (first !== undefined) return;
+      try {
+        ctx.stdout.write(chunk);
+      } catch (e) {
+        first = e;
+      }
+    },
     async failure() {
       // Write errors are emitted on a later tick than the write.
       await new Promise((go) => setImmediate(go));
