@@ -130,7 +130,10 @@ export function readFeatures(ctx: ReadContext, img: ImageInfo): FeaturesModel {
     return b;
   };
   if (img.osType !== 'hvm') return { acpi: false, apic: false, pae: false, viridian: false };
-  const f: FeaturesModel = { acpi: flag('acpi') ?? false, apic: flag('apic') ?? false, pae: flag('pae') ?? false, viridian: flag('viridian') ?? false };
+  const pae = flag('pae');
+  const f: FeaturesModel = { acpi: flag('acpi') ?? false, apic: flag('apic') ?? false, pae: pae ?? false, viridian: flag('viridian') ?? false };
+  // Measured on libvirt 9's libxl driver: every x86_64 HVM guest reads back with <pae/> (docs/libxl-readback.md).
+  if (pae === false) ctx.warn('HVM_OPTION_DROPPED', 'pae 0 cannot be kept: libvirt turns PAE on for every x86_64 HVM guest', atomVal(img.image, 'pae') ?? img.list('pae'));
   const hap = flag('hap');
   if (hap !== undefined) f.hap = hap;
   const nested = flag('nestedhvm');

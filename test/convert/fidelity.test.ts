@@ -168,3 +168,11 @@ describe('text the XML cannot carry, and byte-order marks', () => {
     expect(convertSxpText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${head}${PV})`)])).ok).toBe(true);
   });
 });
+
+describe('what libvirt adds on its own', () => {
+  it('pae 0 is reported: libvirt turns PAE on for every x86_64 HVM guest (seen on real libxl)', () => {
+    const r = ok('(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (pae 0) (acpi 1)))');
+    expect(r.warnings.map((w) => [w.code, w.message.includes('PAE')])).toEqual([['HVM_OPTION_DROPPED', true]]);
+    expect(ok('(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (pae 1)))').codes).toEqual([]);
+  });
+});
