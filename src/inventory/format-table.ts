@@ -11,9 +11,16 @@ function row(e: InventoryEntry): string[] {
   return [e.name ?? '?', e.uuid ?? e.directoryUuid, e.type ?? '-', mem, e.vcpus === undefined ? '-' : String(e.vcpus), e.state + (e.autostart ? '+auto' : ''), e.status, codes || '-'].map(escapeControls);
 }
 
+/** Where a domain came from, when xm configs were scanned too: `store` or the config's file name. */
+function source(e: InventoryEntry): string {
+  return e.source === 'xm-config' ? (e.path.split('/').pop() ?? e.path) : 'store';
+}
+
 export function formatInventoryTable(inv: Inventory): string {
-  const rows = [HEADERS as readonly string[], ...inv.domains.map(row)];
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const withSource = (inv.summary.xmConfigs ?? 0) > 0;
+  const headers: readonly string[] = withSource ? [...HEADERS.slice(0, -1), 'SOURCE', 'PROBLEMS'] : HEADERS;
+  const rows = [headers, ...inv.domains.map((e) => (withSource ? [...row(e).slice(0, -1), escapeControls(source(e)), row(e).at(-1)!] : row(e)))];
+  const widths = headers.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
 
   const details: string[] = [];
@@ -31,6 +38,7 @@ export function summaryLine(inv: Inventory): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (
     `${plural(s.domains, 'domain')} in ${s.root}: ${s.ok} ok, ${s.warning} with warnings, ${s.error} with errors` +
-    ` (${s.pv} PV, ${s.hvm} HVM, ${s.autostart} autostart, ${s.suspended} suspended)`
+    ` (${s.pv} PV, ${s.hvm} HVM, ${s.autostart} autostart, ${s.suspended} suspended)` +
+    (!s.xmConfigs ? '' : `; ${plural(s.xmConfigs ?? 0, 'domain')} of these from xm/xl configs in ${s.xmConfigDir}`)
   );
 }

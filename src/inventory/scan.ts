@@ -10,6 +10,7 @@ import { Xend2LibxlError } from '../errors.js';
 import { addCrossChecks } from './cross-checks.js';
 import { readEntry } from './read-entry.js';
 import type { Inventory, InventoryEntry, InventorySummary } from './types.js';
+import { mergeXmConfigs, scanXmConfigDir } from './xm-configs.js';
 
 export interface ScanOptions {
   root: string;
@@ -18,6 +19,10 @@ export interface ScanOptions {
   xendConfig?: string;
   /** Keep each entry's conversion result (XML + model) on the entry, for the upgrade. */
   keepConversion?: boolean;
+  /** Also read the xm/xl configs (`*.cfg`, auto/ links) of this directory (e.g. /etc/xen). */
+  xmConfigDir?: string;
+  /** A missing store is an empty one (a host that only ever used `xm create`); for a default, not a named, store. */
+  storeOptional?: boolean;
   /** Called after each entry (in the order they finish), with how many are done, for progress. */
   onEntry?: (entry: InventoryEntry, done: number, total: number) => void;
 }
@@ -46,6 +51,7 @@ export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
     names = dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' && opts.storeOptional && opts.xmConfigDir) return finish([], opts);
     const why = ROOT_ERRORS[code] ?? `cannot list xend domain directory (${code || (e as Error).message})`;
     throw new Xend2LibxlError('XEND_ROOT_UNREADABLE', why, { file: opts.root, hint: ROOT_HINT, cause: e });
   }
@@ -70,8 +76,17 @@ export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(ENTRIES_IN_FLIGHT, names.length) }, reader));
+  return finish(domains, opts);
+}
+
+/** Add the xm/xl configs when asked, then cross-check both sets together. */
+async function finish(store: InventoryEntry[], opts: ScanOptions): Promise<Inventory> {
+  const xm = opts.xmConfigDir ? (await scanXmConfigDir(opts.xmConfigDir, { defaults: opts.defaults, keepConversion: opts.keepConversion })).entries : [];
+  const domains = mergeXmConfigs(store, xm);
   addCrossChecks(domains);
-  return { domains, summary: summarize(domains, opts) };
+  const summary = summarize(domains, opts);
+  if (opts.xmConfigDir) Object.assign(summary, { xmConfigDir: opts.xmConfigDir, xmConfigs: domains.length - store.length });
+  return { domains, summary };
 }
 
 function summarize(domains: InventoryEntry[], opts: ScanOptions): InventorySummary {

@@ -51,11 +51,16 @@ export interface InventoryDisk {
 /** xend's power state as recorded in config.sxp `(status N)` at the last save; `suspended` also when checkpoint.chk exists. */
 export type XendState = 'halted' | 'paused' | 'running' | 'suspended' | 'shutting-down' | 'crashed' | 'unknown';
 
+/** Where a domain was found: xend's store (`xm new`), or an xm/xl config file in /etc/xen (`xm create`). */
+export type EntrySource = 'store' | 'xm-config';
+
 export interface InventoryEntry {
-  /** Path of the entry's config.sxp. */
+  /** Path of the entry's config.sxp (or, for an xm config, of the .cfg file). */
   path: string;
-  /** Name of the entry directory: the uuid xend filed it under. */
+  /** Name of the entry directory: the uuid xend filed it under (for an xm config: the file name). */
   directoryUuid: string;
+  /** Absent means `store`. */
+  source?: EntrySource;
   /** Parsed values; undefined when the file could not be read. */
   name?: string;
   uuid?: string;
@@ -77,6 +82,10 @@ export interface InventoryEntry {
 
 export interface InventorySummary {
   root: string;
+  /** The xm/xl config directory scanned too (absent when none was). */
+  xmConfigDir?: string;
+  /** Domains found there (not counting those the store also has). */
+  xmConfigs?: number;
   xendConfig?: string;
   domains: number;
   ok: number;

@@ -11,6 +11,7 @@ import { createReporter, type ProgressHandle } from '../../ui/reporter.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { InventoryCliOptions } from './inventory.js';
+import { xmConfigDirOf } from './xm-config-dir.js';
 
 export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: CliContext, cmd?: Command): Promise<number> {
   const opts = { ...cliOpts, quiet: cliOpts.quiet || (cmd ? globalUiOptions(cmd).quiet : false) };
@@ -18,6 +19,7 @@ export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: Cli
   const configArg = opts.xendConfig ?? ctx.env.XEND_CONFIG;
   const xendConfig = await loadXendConfig(configArg === undefined ? undefined : path.resolve(ctx.cwd, configArg));
   const root = opts.xendRoot !== undefined ? path.resolve(ctx.cwd, opts.xendRoot) : (xendConfig?.domainsPath ?? DEFAULT_DOMAINS_PATH);
+  const xmConfigDir = await xmConfigDirOf(opts, ctx.cwd, xendConfig?.file);
 
   const reporter = cmd ? reporterFor(cmd, ctx, { quiet: opts.quiet, json: opts.json }) : createReporter(ctx, { quiet: opts.quiet, json: opts.json });
   const label = `reading ${root}`;
@@ -29,6 +31,8 @@ export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: Cli
       root,
       defaults: xendConfig?.defaults,
       xendConfig: xendConfig?.file,
+      xmConfigDir,
+      storeOptional: opts.xendRoot === undefined,
       onEntry: (_e, i, total) => (progress ??= reporter.progress(label, total)).update(i),
     });
   } catch (e) {
@@ -59,6 +63,7 @@ function jsonEntry(e: InventoryEntry) {
     status: e.status,
     problems: e.problems,
     directoryUuid: e.directoryUuid,
+    source: e.source ?? 'store',
     type: e.type ?? null,
     memoryMiB: e.memoryMiB ?? null,
     maxMemoryMiB: e.maxMemoryMiB ?? null,

@@ -9,6 +9,10 @@ import { addOptions, type OptionSpec } from '../option-spec.js';
 export interface InventoryCliOptions {
   xendRoot?: string;
   xendConfig?: string;
+  /** Where the `xm create` configs live; default the xend-config.sxp's directory, else /etc/xen (when present). */
+  xmConfigDir?: string;
+  /** false with --no-xm-configs. */
+  xmConfigs?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -16,6 +20,8 @@ export interface InventoryCliOptions {
 export const inventoryOptionSpecs: OptionSpec[] = [
   { key: 'xendRoot', flags: '--xend-root <dir>', description: "xend's domain store (default: xend-domains-path from xend-config.sxp, else /var/lib/xend/domains)" },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "xend's daemon settings for the defaults it applied (default: $XEND_CONFIG or /etc/xen/xend-config.sxp when present)" },
+  { key: 'xmConfigDir', flags: '--xm-config-dir <dir>', description: 'also list the unmanaged domains of `xm create`/`xl create` configs there (*.cfg, autostart from auto/ links; default: the directory of xend-config.sxp, else /etc/xen when present)' },
+  { key: 'xmConfigs', flags: '--no-xm-configs', description: 'list only the domains of xend\'s store, not the xm/xl configs' },
   { key: 'json', flags: '--json', description: 'print {domains, summary} as JSON on stdout' },
   { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines' },
 ];
