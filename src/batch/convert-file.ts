@@ -8,8 +8,10 @@
  * readConfigFileSync: a FIFO, a device or a file over 16 MiB is one failed
  * input, never a hang or an out-of-memory death.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { convertSxpDocument, type ConversionResult, type XendDefaults } from '../convert/api.js';
+import { convertXmConfigText } from '../convert/from-xmcfg.js';
 import { Xend2LibxlError } from '../errors.js';
 import { parseSxp } from '../sxp/index.js';
 import { ConfigReadError, readConfigFileSync } from '../sxp/read-file.js';
@@ -45,6 +47,8 @@ function convertToResult(arg: string, opts: ConvertFileOptions): InputResult {
     return failed(source, BATCH_CODES.INPUT_UNREADABLE, err instanceof ConfigReadError ? err.describe('input') : `cannot read input: ${String(e)}`, err.hint);
   }
   try {
+    // xm/xl domain configs (`/etc/xen/NAME.cfg`): their own reader, the same model and XML; the derived uuid is keyed on the absolute path.
+    if (arg !== '-' && arg.endsWith('.cfg')) return fromConversion(source, convertXmConfigText(bytes, { file: source, uuidPath: realPath(path.resolve(opts.cwd, arg)), xendDefaults: opts.xendDefaults }));
     let doc;
     try {
       doc = parseSxp(bytes, { file: source });
@@ -74,6 +78,15 @@ function fromConversion(source: string, r: ConversionResult): InputResult {
     error: r.ok ? undefined : { code: r.error?.code ?? BATCH_CODES.INTERNAL, message: r.error?.message ?? 'conversion failed without a reason', line: pos?.line, column: pos?.column, hint: r.error?.hint },
     durationMs: 0,
   };
+}
+
+/** The path a derived uuid is keyed on: the same file reached through a link gives the same uuid (inventory does the same). */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 function failed(source: string, code: string, message: string, hint?: string): InputResult {

@@ -12,7 +12,8 @@ import path from 'node:path';
 const NOT_DOMAIN_CONFIGS = new Set(['xend-config.sxp', 'xend-pci-permissive.sxp', 'xend-pci-quirks.sxp']);
 
 export function isDomainConfigName(name: string): boolean {
-  return name.endsWith('.sxp') && !NOT_DOMAIN_CONFIGS.has(name);
+  // `.cfg`: xm/xl domain configs (convert-file.ts reads them with src/xmcfg).
+  return (name.endsWith('.sxp') && !NOT_DOMAIN_CONFIGS.has(name)) || name.endsWith('.cfg');
 }
 
 /**
@@ -93,6 +94,8 @@ function list(abs: string): Listed[] | undefined {
     // (a file, a link, but also a FIFO or a device) is an input: reading it refuses what is not a
     // regular file, so a FIFO named config.sxp is reported instead of silently skipped or read.
     const isDir = d.isDirectory();
+    // /etc/xen/auto holds links to the .cfg files next to it (xendomains' boot list): not inputs of their own.
+    if (isDir && d.name === 'auto') continue;
     if (isDir || isDomainConfigName(d.name)) names.push({ name: d.name, dir: isDir });
   }
   return names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
