@@ -5,6 +5,7 @@
  * differences; a dropped disk, a changed memory size or a renamed bridge are.
  */
 import type { PinnedFields as Pinned } from './ports.js';
+import { SECRET_FACT } from './read-back.js';
 
 export function modelDifferences(expected: Pinned, actual: Pinned): string[] {
   const diffs: string[] = [];
@@ -37,6 +38,13 @@ export function modelDifferences(expected: Pinned, actual: Pinned): string[] {
     // A NIC without a MAC gets one from libvirt at define time.
     if (e.mac) same(`nic ${i} mac`, e.mac.toLowerCase(), a.mac?.toLowerCase());
     if (e.bridge !== undefined) same(`nic ${i} bridge`, e.bridge, a.bridge);
+  }
+  for (const [key, want] of Object.entries(expected.facts ?? {})) {
+    const got = actual.facts?.[key];
+    if (got === want) continue;
+    // A password is compared, never printed (reports and logs are not secret).
+    if (SECRET_FACT.test(key)) diffs.push(`${key}: ${got === undefined ? 'missing' : 'different'} in what libvirt has`);
+    else diffs.push(`${key}: expected ${JSON.stringify(want)}, libvirt has ${got === undefined ? 'none' : JSON.stringify(got)}`);
   }
   return diffs;
 }

@@ -67,6 +67,8 @@ export interface XendEntry {
   warnings: Diagnostic[];
   /** Problems that stop this domain from being upgraded (codes from inventory/converter). */
   errors: { code: string; message: string }[];
+  /** Set for an `xm create` config (/etc/xen/NAME.cfg, configPath): the /etc/xen/auto links to it, backed up with it. */
+  xmConfig?: { autoLinks: string[] };
 }
 
 export interface XendSourcePort {
@@ -92,6 +94,11 @@ export interface PinnedFields {
   vcpus: number;
   disks: PinnedDisk[];
   nics: { mac?: string; bridge?: string }[];
+  /**
+   * Further settings as "what → value" (see read-back.ts): each one we defined
+   * must come back equal; ones only libvirt has are its defaults, not losses.
+   */
+  facts?: Record<string, string>;
 }
 
 /** Domain XML → the pinned model fields, used to verify what libvirt stored. */

@@ -8,9 +8,9 @@ import { loadPrompts } from '../../ui/lazy-modules.js';
 import type { Reporter } from '../../ui/reporter.js';
 import type { UpgradeDeps, UpgradeEvent, UpgradeOptions } from '../../upgrade/context.js';
 import { crashHookFromEnv } from '../../upgrade/crash-hook.js';
-import { readDomainXml } from '../../convert/read-domain-xml.js';
 import { readJournal } from '../../upgrade/journal.js';
 import { libvirtPort } from '../../upgrade/libvirt-port.js';
+import { readVerifiable } from '../../upgrade/read-back.js';
 import { realClock } from '../../upgrade/ports.js';
 import type { UpgradeReport } from '../../upgrade/report.js';
 import { shellSwitchRunner } from '../../upgrade/switch-runner.js';
@@ -35,7 +35,7 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
     // virsh in its own process group: a terminal Ctrl-C reaches us, not the calls we are finishing.
     hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish, detached: true })),
     source: xendSource(),
-    readDomainXml,
+    readDomainXml: readVerifiable,
     switchRunner: shellSwitchRunner(ctx.env),
     clock: realClock,
     // TEST-ONLY: see src/upgrade/crash-hook.ts.
