@@ -60,7 +60,9 @@ export class MigrationBatch {
 
   private async one(p: DomainPreflight): Promise<JobResult> {
     const { parallel: _parallel, ...shared } = this.o;
-    const job = new MigrationJob({ ...shared, ...this.rateFor(), domain: p.domain, domainMemoryBytes: p.facts?.memoryBytes, uuid: p.facts?.uuid, wasPersistent: p.persistent }, this.observe);
+    // Made when the job starts, so it estimates from the migrations that ended while it queued.
+    const make = () => new MigrationJob({ ...shared, ...this.rateFor(), domain: p.domain, domainMemoryBytes: p.facts?.memoryBytes, uuid: p.facts?.uuid, wasPersistent: p.persistent }, this.observe);
+    let job = make();
     const started = Date.now();
     if (!p.ok) {
       const failed = p.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
@@ -83,6 +85,7 @@ export class MigrationBatch {
         job.cancel('queue');
         return job.finishUnstarted(started, 'cancelled while queued; never started');
       }
+      job = make();
       this.running.add(job);
       const r = await job.run();
       if (r.ok && p.facts?.memoryBytes) {

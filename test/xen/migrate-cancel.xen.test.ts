@@ -1,0 +1,94 @@
+/**
+ * Issue 12 (d) on real libxl: cancelling `migrate` at random moments — before the transfer,
+ * during it, near its end and just after — never loses the guest: after every round it runs
+ * on exactly one host and is defined on exactly one (the same). One 128 MiB guest goes back
+ * and forth; each round starts from wherever the last one left it.
+ *
+ * Three kinds of rounds, drawn at random:
+ *  - once:  one SIGINT. libxl has no AbortJob, so the CLI says "libxl cannot abort a running
+ *           migration; waiting for it to end", waits, reconciles, exits 130.
+ *  - twice: SIGINT and again 300 ms later: the CLI leaves at once (exit 130) touching nothing,
+ *           saying where the guest may end; the test waits for libxl to finish on its own.
+ *  - break: one SIGINT, and the admin breaks the migration stream inside the source dom0
+ *           (`ss -K` on the migration port range, through the rig's agent — our CLI has no
+ *           such access to a dom0). libxl's send fails, the guest stays on the source —
+ *           possibly left paused by libxl, which our reconciliation must resume.
+ * The cancel latency (signal → exit) of each kind is printed; no timed assertion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceXenSkip, ensureXenRig, xenSkipped, type XenHost, type XenRig } from '../xen-rig/xen-rig.js';
+import { percentiles, removeXenGuests, runXendCli, settle, startXenGuest, xenGuestName } from './migrate-xen-helpers.js';
+
+const ROUNDS = Number(process.env.XEN_MIG_CANCEL_ROUNDS ?? 21);
+const LIBXL_SAYS = 'libxl cannot abort a running migration; waiting for it to end';
+type Kind = 'once' | 'twice' | 'break';
+
+announceXenSkip('migration cancel on real libxl');
+describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments never loses the guest (Xen rig)', () => {
+  let rig: XenRig;
+  const g = xenGuestName('cx');
+
+  beforeAll(async () => {
+    rig = await ensureXenRig();
+    await startXenGuest(rig, rig.x1, g);
+  });
+  afterAll(async () => {
+    if (rig) await removeXenGuests(rig, [g]);
+  });
+
+  it(`${ROUNDS} cancels: running on exactly one host and defined on exactly one after each`, async () => {
+    const other = (h: XenHost) => (h === rig.x1 ? rig.x2 : rig.x1);
+    const args = (from: XenHost) => ['migrate', g, '--from', from.uri, '--to', other(from).uri, '--peer-uri', other(from).peerUri, '--json'];
+    // Calibration: one uncancelled migration tells how long one takes under today's load.
+    let src = rig.x1;
+    const t0 = Date.now();
+    const cal = await runXendCli(args(src));
+    expect(cal.code, cal.stderr + cal.stdout).toBe(0);
+    const fullMs = Date.now() - t0;
+    src = other(src);
+
+    const latency: Record<Kind, number[]> = { once: [], twice: [], break: [] };
+    const report: string[] = [`calibration: one migration took ${fullMs} ms`];
+    const ends: Record<string, number> = {};
+    for (let i = 0; i < ROUNDS; i++) {
+      const kind: Kind = (['once', 'twice', 'break'] as const)[i % 3];
+      // From "still in preflight" to ~1.5 s past a typical end ("just after").
+      const atMs = Math.round(Math.random() * (fullMs + 1500));
+      const breakStream = () => rig.sh(src, "ss -K -tn 'dport >= 49152 and dport <= 49216' >/dev/null 2>&1; true");
+      const r = await runXendCli(args(src), { atMs, againAfterMs: kind === 'twice' ? 300 : undefined, alsoDo: kind === 'break' ? breakStream : undefined });
+      const where = await settle(rig, g);
+      const result = r.events.find((e) => e.event === 'result');
+      const left = r.events.some((e) => e.event === 'left');
+      const said = r.events.some((e) => e.event === 'warning' && e.message === LIBXL_SAYS);
+      const line = `#${i} ${kind} at ${atMs} ms from ${src.name}: exit ${r.code}, ${left ? 'left' : (result?.status ?? 'no result')}${result?.migrateError ? ` (libvirt: ${result.migrateError})` : ''}${result?.actions?.length ? ` [${result.actions.join('; ')}]` : ''}, said-wait ${said}, signal→exit ${r.signalToExitMs} ms; x1 ${where.x1.state}${where.x1.persistent ? '/persistent' : ''}, x2 ${where.x2.state}${where.x2.persistent ? '/persistent' : ''}`;
+      report.push(line);
+
+      // The one property that matters: running on exactly one host, defined on exactly one, the same.
+      const running = [where.x1, where.x2].filter((p) => p.state === 'running');
+      const defined = [where.x1, where.x2].filter((p) => p.persistent);
+      expect(running.length, line).toBe(1);
+      expect(defined.length, line).toBe(1);
+      expect(running[0], line).toBe(defined[0]);
+      const absentOther = [where.x1, where.x2].find((p) => p !== running[0])!;
+      expect(absentOther.state, line).toBe('absent');
+
+      // The CLI: 0 when it ended before the signal came, else 130 with an honest account.
+      if (r.signalToExitMs >= 0) {
+        expect(r.code, `${line}\n${r.stderr}`).toBe(130);
+        latency[kind].push(r.signalToExitMs);
+        if (kind === 'twice' && said) expect(left || result, line).toBeTruthy();
+        if (result) expect(['migrated', 'stayed', 'not-started'], line).toContain(result.status);
+      } else expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+      // Never a destroy: libxl cancels only by waiting.
+      expect(result?.cancelUsed ?? null, line).not.toBe('destroy-destination');
+
+      const endHost = where.x1.state === 'running' ? rig.x1 : rig.x2;
+      ends[endHost === src ? 'stayed on source' : 'moved'] = (ends[endHost === src ? 'stayed on source' : 'moved'] ?? 0) + 1;
+      src = endHost;
+      // A PV guest migrated in its first seconds fails to send; this one has been up for long.
+    }
+    report.push(`ends: ${JSON.stringify(ends)}`);
+    for (const k of ['once', 'twice', 'break'] as const) report.push(`cancel latency (signal → exit), ${k}: ${percentiles(latency[k])}`);
+    process.stderr.write(`[xen migrate-cancel]\n  ${report.join('\n  ')}\n`);
+  }, 40 * 60_000);
+});
