@@ -90,7 +90,8 @@ export async function askUpgradeOptions(p: Ask, f: HostFacts, now: Date): Promis
 export async function askEvacuateOptions(p: Ask, source: string): Promise<EvacuateAnswers> {
   const to = (
     await p.input({
-      message: 'Destination host (libvirt URI as this host reaches it)?',
+      // The wizard runs on the source host: its libvirtd and this process reach the destination alike, so --to serves as --peer-uri too.
+      message: 'Destination host (libvirt URI as this host reaches it; it must run the same toolstack — no live migration crosses xend → libxl)?',
       validate: (v: string) => (v.trim() === source ? 'the destination must be another host' : libvirtUri(v)),
     })
   ).trim();

@@ -20,7 +20,7 @@ export function pathPrompt(f: HostFacts) {
       {
         name: 'Evacuate, then upgrade',
         value: 'evacuate' as WizardPath,
-        description: 'live-migrate running guests to an upgraded host first (no guest downtime), then upgrade this host in place',
+        description: 'live-migrate running guests to another host of the same toolstack first (xend → xend: no live migration crosses to libxl), then upgrade this host in place',
         disabled: !f.xendRootExists ? '(needs the xend store)' : anyUri ? false : '(no libvirt connection here shows running guests)',
       },
     ],
