@@ -61,6 +61,10 @@ export interface InventoryEntry {
   directoryUuid: string;
   /** Absent means `store`. */
   source?: EntrySource;
+  /** xm configs: the /etc/xen/auto links that point at the file (xendomains started it at boot). */
+  autoLinks?: string[];
+  /** Store entries: .cfg files naming the same domain (not converted; the upgrade backs them up with the entry). */
+  shadowedXmConfigs?: { path: string; autoLinks: string[] }[];
   /** Parsed values; undefined when the file could not be read. */
   name?: string;
   uuid?: string;

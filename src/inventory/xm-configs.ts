@@ -52,7 +52,10 @@ export async function scanXmConfigDir(dir: string, opts: XmScanOptions = {}): Pr
     if (seen.has(real)) continue;
     seen.add(real);
     const e = await readXmEntry(file, real, autoTargets.has(real), opts, file.endsWith('.cfg') || path.dirname(file).endsWith('/auto'));
-    if (e) entries.push(e);
+    if (!e) continue;
+    const links = autoLinks.filter((a) => a.target === real).map((a) => a.link);
+    if (links.length) e.autoLinks = links;
+    entries.push(e);
   }
   return { entries, autoLinks };
 }
@@ -145,6 +148,7 @@ export function mergeXmConfigs(store: InventoryEntry[], xm: InventoryEntry[]): I
       message: `${x.path} describes the same domain (name ${x.name}); xend's store wins because it is what \`xm list\` showed and what xend restarted — the .cfg is backed up but not converted${auto}`,
     });
     managed.status = statusOf(managed.problems);
+    (managed.shadowedXmConfigs ??= []).push({ path: x.path, autoLinks: x.autoLinks ?? [] });
   }
   return out;
 }

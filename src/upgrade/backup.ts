@@ -32,7 +32,15 @@ export interface DomainBackup {
 export async function backupDomain(backupDir: string, input: DomainBackupInput): Promise<DomainBackup> {
   const stem = safeFileStem(input.entry?.entry ?? input.name);
   const files: ManifestEntry[] = [];
-  if (input.entry) {
+  // `xm create` configs: the .cfg and the /etc/xen/auto links that started it at boot (as `LINK -> TARGET` lines).
+  for (const x of input.entry?.xmConfigs ?? []) {
+    const rel = path.join('xm', stem);
+    await mkdir(path.join(backupDir, rel), { recursive: true, mode: 0o700 });
+    files.push(await copyHashed(x.path, backupDir, path.join(rel, path.basename(x.path)), 'xm-config', input.domainId));
+    const links = x.autoLinks.map((l) => `${l} -> ${x.path}\n`).join('');
+    if (links) files.push(await writeHashed(backupDir, path.join(rel, `${path.basename(x.path)}.auto-links`), links, 'auto-links', path.dirname(x.autoLinks[0]), input.domainId));
+  }
+  if (input.entry && !input.entry.xmConfigs?.some((x) => x.path === input.entry?.configPath)) {
     const rel = path.join('xend', stem);
     await mkdir(path.join(backupDir, rel), { recursive: true, mode: 0o700 });
     files.push(await copyHashed(input.entry.configPath, backupDir, path.join(rel, 'config.sxp'), 'config.sxp', input.domainId));

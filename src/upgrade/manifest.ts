@@ -14,7 +14,7 @@ export interface ManifestEntry {
   file: string;
   sha256: string;
   size: number;
-  kind: 'config.sxp' | 'checkpoint.chk' | 'converted-xml' | 'source-xml';
+  kind: 'config.sxp' | 'checkpoint.chk' | 'converted-xml' | 'source-xml' | 'xm-config' | 'auto-links';
   /** Original file path, or `URI#domain` for XML read from libvirt. */
   source: string;
   domain: string;

@@ -67,8 +67,11 @@ export interface XendEntry {
   warnings: Diagnostic[];
   /** Problems that stop this domain from being upgraded (codes from inventory/converter). */
   errors: { code: string; message: string }[];
-  /** Set for an `xm create` config (/etc/xen/NAME.cfg, configPath): the /etc/xen/auto links to it, backed up with it. */
-  xmConfig?: { autoLinks: string[] };
+  /**
+   * xm/xl config files backed up with this entry, each with the /etc/xen/auto links to it: the entry's own
+   * .cfg when it came from one (then configPath is that file), or a .cfg naming the same domain as this store entry.
+   */
+  xmConfigs?: { path: string; autoLinks: string[] }[];
 }
 
 export interface XendSourcePort {

@@ -12,12 +12,13 @@ import { scanXendRoot } from '../inventory/scan.js';
 import { loadXendConfig } from '../inventory/xend-config.js';
 import type { XendEntry, XendSourcePort } from './ports.js';
 
-export function xendSource(): XendSourcePort {
+/** `xmConfigDir`: also upgrade the `xm create` domains of that directory's *.cfg files (src/inventory/xm-configs.ts). */
+export function xendSource(opts: { xmConfigDir?: string } = {}): XendSourcePort {
   return {
-    async read(root, opts) {
-      const config = await loadXendConfig(opts.xendConfig);
+    async read(root, readOpts) {
+      const config = await loadXendConfig(readOpts.xendConfig);
       const defaults = config?.defaults ?? {};
-      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file, keepConversion: true });
+      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file, keepConversion: true, xmConfigDir: opts.xmConfigDir });
       const out: XendEntry[] = [];
       for (const e of inv.domains) {
         const dir = path.dirname(e.path);
@@ -33,6 +34,8 @@ export function xendSource(): XendSourcePort {
           warnings,
           errors,
         };
+        const xm = [...(e.source === 'xm-config' ? [{ path: e.path, autoLinks: e.autoLinks ?? [] }] : []), ...(e.shadowedXmConfigs ?? [])];
+        if (xm.length) entry.xmConfigs = xm;
         if (errors.length === 0) {
           // The inventory already converted the entry (with the same defaults); never convert twice.
           const r = e.conversion ?? convertSxpText(await readFile(e.path), { file: e.path, xendDefaults: defaults });

@@ -50,6 +50,7 @@ function upgradeValues(inv: Inventory, a: UpgradeAnswers, xendConfig: string | u
   return {
     xendRoot: inv.summary.root,
     xendConfig,
+    xmConfigDir: inv.summary.xmConfigs ? inv.summary.xmConfigDir : undefined,
     backupDir: a.backupDir,
     from: a.from,
     to: a.to,

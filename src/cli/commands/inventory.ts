@@ -15,15 +15,17 @@ export interface InventoryCliOptions {
   xmConfigs?: boolean;
   json?: boolean;
   quiet?: boolean;
+  host?: string;
 }
 
 export const inventoryOptionSpecs: OptionSpec[] = [
   { key: 'xendRoot', flags: '--xend-root <dir>', description: "xend's domain store (default: xend-domains-path from xend-config.sxp, else /var/lib/xend/domains)" },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "xend's daemon settings for the defaults it applied (default: $XEND_CONFIG or /etc/xen/xend-config.sxp when present)" },
   { key: 'xmConfigDir', flags: '--xm-config-dir <dir>', description: 'also list the unmanaged domains of `xm create`/`xl create` configs there (*.cfg, autostart from auto/ links; default: the directory of xend-config.sxp, else /etc/xen when present)' },
-  { key: 'xmConfigs', flags: '--no-xm-configs', description: 'list only the domains of xend\'s store, not the xm/xl configs' },
+  { key: 'xmConfigs', flags: '--no-xm-configs', description: 'list only the domains of xend\'s store, not the xm/xl configs', default: true },
   { key: 'json', flags: '--json', description: 'print {domains, summary} as JSON on stdout' },
   { key: 'quiet', flags: '-q, --quiet', description: 'no progress lines' },
+  { key: 'host', flags: '--host <[user@]host[:port]>', description: "read that host's store over ssh (nothing installed there; BatchMode, known host keys only); --xend-root/--xend-config then name paths on the host" },
 ];
 
 export function defineInventory(cmd: Command, ctx: CliContext): void {
@@ -37,6 +39,8 @@ export function defineInventory(cmd: Command, ctx: CliContext): void {
   addOptions(cmd, inventoryOptionSpecs);
   cmd.action(async (opts: InventoryCliOptions, self: Command) => {
     const { runInventoryCommand } = await import('./inventory-run.js');
-    ctx.exitCode = await runInventoryCommand(opts, ctx, self);
+    if (opts.host === undefined) return void (ctx.exitCode = await runInventoryCommand(opts, ctx, self));
+    const { withRemoteStore } = await import('../../remote/cli-store.js');
+    ctx.exitCode = await withRemoteStore(opts.host, opts, ctx, (store, remoteCtx) => runInventoryCommand({ ...opts, xendRoot: store.xendRoot, xendConfig: store.xendConfig, xmConfigDir: store.xmConfigDir }, remoteCtx, self));
   });
 }

@@ -19,6 +19,7 @@ import { xendSource } from '../../upgrade/xend-source.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatUpgradeReport } from './upgrade-format.js';
+import { xmConfigDirOf } from './xm-config-dir.js';
 import type { UpgradeCliOptions } from './upgrade.js';
 
 export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: boolean }, ctx: CliContext, cmd: Command): Promise<number> {
@@ -34,7 +35,7 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
   const deps: UpgradeDeps = {
     // virsh in its own process group: a terminal Ctrl-C reaches us, not the calls we are finishing.
     hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish, detached: true })),
-    source: xendSource(),
+    source: xendSource({ xmConfigDir: await xmConfigDirOf(cli, ctx.cwd, cli.xendConfig && path.resolve(ctx.cwd, cli.xendConfig)) }),
     readDomainXml: readVerifiable,
     switchRunner: shellSwitchRunner(ctx.env),
     clock: realClock,

@@ -27,6 +27,10 @@ export interface UpgradeCliOptions {
   switchCommand?: string;
   pauseForSwitch?: boolean;
   includeUnmanaged?: boolean;
+  /** Where the `xm create` configs live (default: next to xend-config.sxp, else /etc/xen when present). */
+  xmConfigDir?: string;
+  /** false with --no-xm-configs. */
+  xmConfigs?: boolean;
   domain?: string[];
   autostart?: string[];
   json?: boolean;
@@ -58,6 +62,8 @@ export const upgradeOptionSpecs: OptionSpec[] = [
   { key: 'switchCommand', flags: '--switch-command <cmd>', description: 'command line run once, through /bin/sh, to switch toolstacks (e.g. "systemctl stop xend && systemctl restart libvirtd")', parse: nonEmpty('--switch-command') },
   { key: 'pauseForSwitch', flags: '--pause-for-switch', description: 'stop after the shutdowns (exit code 3) so you can switch toolstacks yourself; then --resume' },
   { key: 'includeUnmanaged', flags: '--include-unmanaged', description: 'also take domains --from shows that have no config.sxp (xm create), from their libvirt XML' },
+  { key: 'xmConfigDir', flags: '--xm-config-dir <dir>', description: 'also upgrade the `xm create` domains of the *.cfg files there, autostart from its auto/ links, read only (default: the directory of xend-config.sxp, else /etc/xen when present)' },
+  { key: 'xmConfigs', flags: '--no-xm-configs', description: 'upgrade only the domains of xend\'s store, not those of xm/xl config files', default: true },
   { key: 'domain', flags: '--domain <name|uuid>', description: 'limit the upgrade to this domain (repeatable; default: all)', repeatable: true },
   {
     key: 'autostart',

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { execFileRunner } from '../../libvirt/runner.js';
 import { scanXendRoot } from '../../inventory/scan.js';
+import { xmConfigDirOf } from './xm-config-dir.js';
 import { DEFAULT_DOMAINS_PATH, loadXendConfig } from '../../inventory/xend-config.js';
 import { globalUiOptions, reporterFor, runtimeFor } from '../../ui/cli-runtime.js';
 import { palette, shouldUseColor } from '../../ui/color.js';
@@ -34,7 +35,8 @@ export async function wizardDeps(opts: WizardCliOptions, ctx: CliContext, cmd: C
     colors: palette(shouldUseColor({ env: ctx.env, stream: ctx.stdout, flag: globalUiOptions(cmd).color })),
     reporter: () => reporterFor(cmd, ctx),
     detect: (root) => detectHost({ hostname: os.hostname(), xendRoot: path.resolve(ctx.cwd, root), uris: opts.probeUri?.length ? opts.probeUri : DEFAULT_PROBE_URIS, runner }),
-    scan: (root) => scanXendRoot({ root, defaults: xendConfig?.defaults, xendConfig: xendConfig?.file }),
+    // The unmanaged `xm create` configs (next to xend-config.sxp, else /etc/xen) are shown and upgraded too.
+    scan: async (root) => scanXendRoot({ root, defaults: xendConfig?.defaults, xendConfig: xendConfig?.file, xmConfigDir: await xmConfigDirOf({}, ctx.cwd, xendConfig?.file) }),
     execute: async (argv) => {
       // Through the CLI itself: same parsing, progress, errors, exit codes and signal handling.
       const { main } = await import('../main.js');

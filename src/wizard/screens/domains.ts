@@ -20,7 +20,9 @@ export function firstClause(message: string, max = 72): string {
 }
 
 function describe(e: InventoryEntry): string {
-  const facts = [e.type?.toUpperCase() ?? '?', e.memoryMiB !== undefined ? `${e.memoryMiB} MiB` : '', e.vcpus !== undefined ? `${e.vcpus} vCPU` : '', e.state]
+  // Where it came from: xend's store, or an `xm create` config (with +auto when /etc/xen/auto links to it).
+  const source = e.source === 'xm-config' ? `${e.path.split('/').pop()}${e.autostart ? ' +auto' : ''}` : '';
+  const facts = [e.type?.toUpperCase() ?? '?', e.memoryMiB !== undefined ? `${e.memoryMiB} MiB` : '', e.vcpus !== undefined ? `${e.vcpus} vCPU` : '', e.source === 'xm-config' ? '' : e.state, source]
     .filter(Boolean)
     .join(', ');
   const problems = e.problems.map((p) => `${p.severity === 'error' ? '✖' : '⚠'} ${p.code}: ${firstClause(p.message)}`);
