@@ -1,7 +1,8 @@
 /**
  * Writes a xend domain store (`<uuid>/config.sxp`, maybe `checkpoint.chk`) the
  * way xend 4.x laid it out, for domains with our own `upg-` names and uuids so
- * suites sharing the rig's daemons never collide.
+ * suites sharing the rig's daemons never collide. Each domain has its own root
+ * disk: domains sharing a writable disk are never both started by the upgrade.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ export function configSxp(d: TreeDomain, n: number): string {
     `    ${image}`,
     `    (status 0)`,
     `    (device (vif (bridge xenbr0) (mac ${mac}) (script vif-bridge)))`,
-    `    (device (vbd (dev ${d.kind === 'hvm' ? 'hda:disk' : 'xvda'}) (uname phy:/dev/vg0/${d.uuid.slice(0, 8)}-root) (mode w)))`,
+    `    (device (vbd (dev ${d.kind === 'hvm' ? 'hda:disk' : 'xvda'}) (uname phy:/dev/vg0/${d.uuid.slice(-12)}-root) (mode w)))`,
     ...(d.vncPassword !== undefined ? [`    (device (vfb (vnc 1) (vncunused 1) (vnclisten 127.0.0.1) (vncpasswd ${q(d.vncPassword)})))`] : []),
     ')',
   ];
