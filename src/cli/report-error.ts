@@ -40,16 +40,29 @@ export function reportError(err: unknown, ctx: CliContext, debug: boolean, color
     if (debug && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;
   }
-  const message = err instanceof Error ? err.message : String(err);
   const syscall = err as NodeJS.ErrnoException;
-  // Node fs errors carry the path; show it as the "where" rather than inside the message.
+  const known = SYSTEM_ERRORS[syscall?.code ?? ''];
+  // A system error from a path we were given: say it in words (never Node's `ENOENT: no such file or
+  // directory, open '…'`), with the path as the "where" and what to do.
+  const message = known && typeof syscall.path === 'string' ? `${known[0]} (${syscall.code})` : err instanceof Error ? err.message : String(err);
   const where = typeof syscall?.path === 'string' && !message.includes(syscall.path) ? syscall.path : undefined;
-  if (debug && err instanceof Error && err.stack) {
-    say(message, where);
-    ctx.stderr.write(`${err.stack}\n`);
-  } else say(message, where, 'this is unexpected; re-run with --debug and report it');
+  const hint = known && where ? known[1] : 'this is unexpected; re-run with --debug and report it';
+  say(message, where, debug ? undefined : hint);
+  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
   return EXIT.FAILED;
 }
+
+/** System errors on a path, in words, with what to do. */
+const SYSTEM_ERRORS: Record<string, [string, string]> = {
+  ENOENT: ['no such file or directory', 'check the path'],
+  ENOTDIR: ['a part of the path is not a directory', 'check the path'],
+  EISDIR: ['is a directory, a file was expected', 'name a file'],
+  EACCES: ['permission denied', 'run as root, or check the permissions of the path'],
+  EPERM: ['operation not permitted', 'run as root, or check the permissions of the path'],
+  ENOSPC: ['no space left on the device', 'free some space, then run again'],
+  EROFS: ['read-only file system', 'choose a path on a writable file system'],
+  EEXIST: ['already exists', 'remove it or choose another path'],
+};
 
 /** @inquirer/prompts rejects with these on Ctrl-C / abort; matched by name so the CLI need not load inquirer. */
 export function isPromptCancel(err: unknown): boolean {

@@ -35,14 +35,23 @@ describe('reportError', () => {
     expect(err()).toBe('xend2libxl: error: --parallel must be between 1 and 64, got 0\nhint: try --parallel 4\n');
   });
 
-  it('unexpected errors: where from the errno path, a report hint, stack only with --debug', () => {
-    const e = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES', path: '/root/backup' });
+  it('system errors on a path: in words, the path as where, what to do; stack only with --debug (issue 13 item 19)', () => {
+    const e = Object.assign(new Error("EACCES: permission denied, open '/root/backup'"), { code: 'EACCES', path: '/root/backup', syscall: 'open' });
     const plain = ctx();
     reportError(e, plain.c, false);
-    expect(plain.err()).toBe('xend2libxl: error: EACCES: permission denied (/root/backup)\nhint: this is unexpected; re-run with --debug and report it\n');
+    expect(plain.err()).toBe('xend2libxl: error: permission denied (EACCES) (/root/backup)\nhint: run as root, or check the permissions of the path\n');
+    const missing = ctx();
+    reportError(Object.assign(new Error("ENOENT: no such file or directory, open '/nonexistent.sxp'"), { code: 'ENOENT', path: '/nonexistent.sxp' }), missing.c, false);
+    expect(missing.err()).toBe('xend2libxl: error: no such file or directory (ENOENT) (/nonexistent.sxp)\nhint: check the path\n');
     const debug = ctx();
     reportError(e, debug.c, true);
-    expect(debug.err()).toMatch(/^xend2libxl: error: EACCES: permission denied \(\/root\/backup\)\nError: EACCES[^\n]*\n\s+at /);
+    expect(debug.err()).toMatch(/^xend2libxl: error: permission denied \(EACCES\) \(\/root\/backup\)\nError: EACCES[^\n]*\n\s+at /);
+  });
+
+  it('anything else unexpected: the message and a report hint', () => {
+    const plain = ctx();
+    reportError(new TypeError('x is undefined'), plain.c, false);
+    expect(plain.err()).toBe('xend2libxl: error: x is undefined\nhint: this is unexpected; re-run with --debug and report it\n');
   });
 
   it('Ctrl-C at a prompt exits 130 saying nothing changed', () => {
