@@ -38,8 +38,7 @@ export class JUnitWriter {
     try {
       // CI jobs often name a report directory that does not exist yet.
       mkdirSync(path.dirname(file), { recursive: true });
-      // Side files of runs that were killed (or hit a full disk in an older version) are ours to remove.
-      removeStaleTemps(path.dirname(file));
+      sweepStaleTemps(path.dirname(file));
       this.fd = openSync(this.bodyPath, 'wx', 0o644);
     } catch (e) {
       throw this.unwritable(e);
@@ -132,6 +131,15 @@ export class JUnitWriter {
       hint: full ? 'free some space or choose another path for --junit, then run again (the XML outputs are not affected)' : 'choose a writable path for --junit',
       cause: e,
     });
+  }
+}
+
+/** Side files of runs that were killed (or hit a full disk in an older version) are ours to remove; trying is enough. */
+function sweepStaleTemps(dir: string): void {
+  try {
+    removeStaleTemps(dir);
+  } catch {
+    /* an unlistable directory: the report itself will say whether it can be written */
   }
 }
 
