@@ -104,16 +104,16 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   }
 
   json?.finish(summary);
+  // A report that cannot be written (a full disk) costs the report, not the outputs: they are complete,
+  // the summary is still printed, and the run ends with the error and exit 1.
+  let reportFailure: unknown;
   try {
     junit?.finish(summary);
   } catch (e) {
-    // The outputs are complete; the report is not there (nothing half-written): say so, exit 1.
-    reportError(e, ctx, false);
-    return EXIT.FAILED;
+    reportFailure = e;
   }
-  const broken = await stdout.failure();
-  if (broken) throw broken;
-  if (summary.inputs === 0) {
+  reportFailure ??= await stdout.failure();
+  if (reportFailure === undefined && summary.inputs === 0) {
     throw new Xend2LibxlError('NO_INPUTS', `no config.sxp or *.sxp files found in ${inputs.join(', ')}`, {
       hint: 'point convert at xend\'s domain directory (/var/lib/xend/domains) or at the config files themselves',
     });
@@ -123,6 +123,11 @@ export async function runConvertCommand(inputs: string[], cliOpts: ConvertCliOpt
   else progress?.done(line);
   if (!progress && !toStdout && !opts.quiet && !opts.json) reporter.info(line);
 
+  if (reportFailure !== undefined) {
+    log?.write('ERROR', reportFailure instanceof Error ? reportFailure.message : String(reportFailure));
+    const code = reportError(reportFailure, ctx, false);
+    return summary.interrupted ? EXIT.INTERRUPTED : code;
+  }
   if (summary.interrupted) return EXIT.INTERRUPTED;
   return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
 }
