@@ -3,6 +3,7 @@
  * The in-place upgrade against the seed's manual recipe, same run, same daemons.
  *
  *   node bench/upgrade.js [COUNT] [PARALLEL]   (default 50 domains, --parallel COUNT; needs `npx tsc -p .` and root)
+ *   node bench/upgrade.js --xen [COUNT]        (default 6 guests: the same on real libxl, see bench/upgrade-xen.js)
  *
  * Where: libvirt's *test driver* inside the two real libvirtd daemons of the
  * test rig (test/rig/libvirt-rig.sh): `test+unix:///default?socket=…` of h1 is
@@ -30,6 +31,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv[2] === '--xen') {
+  const { benchXen } = await import('./upgrade-xen.js');
+  await benchXen(repo, Number(process.argv[3] ?? 6));
+  process.exit(0);
+}
 const bin = path.join(repo, 'bin/xend2libxl.js');
 const COUNT = Number(process.argv[2] ?? 50);
 const PARALLEL = Number(process.argv[3] ?? Math.min(COUNT, 64));

@@ -29,12 +29,19 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
     const state = fresh ? 'shut off' : await currentState(hv, to, d.name);
     if (state !== 'running') {
       await rc.store.record(d, 'start-requested', { startedByUs: true });
+      let lost: HypervisorError | undefined;
       await hv.start(to, d.name).catch((e) => {
         // Already running (a crash after start, before the journal write) is fine.
-        if (!(e instanceof HypervisorError && e.kind === 'invalid-state')) throw e;
+        if (e instanceof HypervisorError && e.kind === 'invalid-state') return;
+        // Seen on libxl (Xen 4.17, busy dom0): building a PV guest takes so long that virsh's connection dies
+        // ("keepalive timeout") while libvirtd goes on starting it. Whether it started, the state says.
+        if (e instanceof HypervisorError && (e.kind === 'connection' || e.kind === 'timeout')) lost = e;
+        else throw e;
       });
+      if (lost) rc.emit({ level: 'warn', domain: d.name, message: `lost the connection while starting (${lost.message}); waiting for the domain to run` });
       const r = await rc.poller.wait(to, d.name, (s) => s === 'running', rc.opts.startTimeoutMs ?? 60_000);
       if (!r.reached && rc.opts.signal?.aborted) return;
+      if (!r.reached && lost) throw lost;
       if (!r.reached) {
         throw new Xend2LibxlError('START_TIMEOUT', `${d.name} was started on ${to} but is ${r.state}, not running`, { hint: `look at the domain log on the target, then run with --resume` });
       }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainModel } from '../../src/convert/model.js';
 import { runUpgrade } from '../../src/upgrade/upgrade.js';
 import { fakeOpts, fakeSetup, FROM, TO, useFakeUpgradeDirs } from './fake-setup.js';
+import { HypervisorError } from '../../src/upgrade/ports.js';
 import { fakeDeps, fakeSource, FakeHypervisor, pinned, uuid, writeXendRoot } from './fakes.js';
 
 const d = useFakeUpgradeDirs();
@@ -76,6 +77,21 @@ describe('--resume after VERIFY_MISSING', () => {
     expect(r2.domains[0]).toMatchObject({ status: 'done' });
     expect(hv.count('define', 'web')).toBe(2);
     expect(hv.host(TO).has('web')).toBe(true);
+  });
+});
+
+describe('a start whose connection dies (libxl on a busy dom0: virsh keepalive timeout)', () => {
+  it('counts as started when the domain runs; fails with the connection error when it never does', async () => {
+    const { deps, hv } = fakeSetup(d, two, ['web', 'db']);
+    const start = hv.start.bind(hv);
+    hv.start = async (uri, name) => {
+      if (name === 'web') await start(uri, name); // libvirtd goes on and starts it
+      throw new HypervisorError('connection', 'Disconnected from xen+tcp://x/system due to keepalive timeout', 'start', name);
+    };
+    const r = await runUpgrade(deps, fakeOpts(d, { startTimeoutMs: 2_000 }));
+    expect(r.domains[0]).toMatchObject({ name: 'web', status: 'done' });
+    expect(hv.host(TO).get('web')!.state).toBe('running');
+    expect(r.domains[1]).toMatchObject({ name: 'db', status: 'failed', error: { code: 'HYPERVISOR_UNREACHABLE' } });
   });
 });
 
