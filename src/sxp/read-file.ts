@@ -65,10 +65,10 @@ export function readConfigFileSync(file: string, opts: ReadConfigOptions = {}): 
     checkStats(file, statSync(file), max);
     fd = openSync(file, OPEN_FLAGS);
     checkStats(file, fstatSync(fd), max);
-    const buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(fstatSync(fd).size + 1, 4096)));
+    let buf = firstBuffer(fstatSync(fd).size, max);
     let used = 0;
     for (;;) {
-      if (used === buf.length) return tooLargeIfMore(file, buf, used, max);
+      if (used === buf.length) buf = grown(file, buf, max);
       const n = readSync(fd, buf, used, buf.length - used, null);
       if (n === 0) return buf.subarray(0, used);
       used += n;
@@ -89,10 +89,10 @@ export async function readConfigFile(file: string, opts: ReadConfigOptions = {})
     fh = await open(file, OPEN_FLAGS);
     const st = await fh.stat();
     checkStats(file, st, max);
-    const buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(st.size + 1, 4096)));
+    let buf = firstBuffer(st.size, max);
     let used = 0;
     for (;;) {
-      if (used === buf.length) return tooLargeIfMore(file, buf, used, max);
+      if (used === buf.length) buf = grown(file, buf, max);
       const { bytesRead } = await fh.read(buf, used, buf.length - used, null);
       if (bytesRead === 0) return buf.subarray(0, used);
       used += bytesRead;
@@ -136,10 +136,20 @@ function checkStats(file: string, st: Stats, max: number): void {
   if (st.size > max) throw tooLarge(file, max);
 }
 
-/** The buffer is full at max + 1 bytes: the file grew past the cap after fstat. */
-function tooLargeIfMore(file: string, buf: Buffer, used: number, max: number): Buffer {
-  if (used > max) throw tooLarge(file, max);
-  return buf.subarray(0, used);
+/** Room for the whole file as fstat saw it, plus one byte to notice that it grew. */
+function firstBuffer(size: number, max: number): Buffer {
+  return Buffer.allocUnsafe(Math.min(max + 1, Math.max(size + 1, 4096)));
+}
+
+/**
+ * The file grew while being read (it is being written): a larger buffer, up to
+ * max + 1 bytes; a full buffer of that size means the file is over the cap.
+ */
+function grown(file: string, buf: Buffer, max: number): Buffer {
+  if (buf.length > max) throw tooLarge(file, max);
+  const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+  buf.copy(bigger);
+  return bigger;
 }
 
 function tooLarge(file: string, max: number): ConfigReadError {

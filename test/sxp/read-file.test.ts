@@ -94,3 +94,23 @@ describe('readConfigStream', () => {
     expect((await readConfigStream(Readable.from([Buffer.alloc(10), Buffer.alloc(5)]), '-', { maxBytes: 15 })).length).toBe(15);
   });
 });
+
+describe('a file that grows while it is read', () => {
+  it('is read whole past the size fstat gave, and refused once past the cap', async () => {
+    // A FIFO cannot be used (it is refused); /proc files report size 0 yet have content: the same case.
+    const text = readConfigFileSync('/proc/self/status').toString();
+    expect(text).toMatch(/^Name:/m);
+    expect(text).toMatch(/^Pid:/m);
+    expect(text.length).toBeGreaterThan(0);
+    expect((await readConfigFile('/proc/self/status')).toString()).toMatch(/^VmRSS:/m);
+    expect(() => readConfigFileSync('/proc/self/status', { maxBytes: 100 })).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
+    await expect(readConfigFile('/proc/self/status', { maxBytes: 100 })).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+  });
+
+  it('a size-0 file larger than the first buffer (4 KiB) is read whole', () => {
+    // /proc/self/maps of a Node process is well over 4 KiB.
+    const maps = readConfigFileSync('/proc/self/maps').toString();
+    expect(maps.length).toBeGreaterThan(4096);
+    expect(maps.endsWith('\n')).toBe(true);
+  });
+});
