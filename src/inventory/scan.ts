@@ -21,6 +21,8 @@ export interface ScanOptions {
   keepConversion?: boolean;
   /** Also read the xm/xl configs (`*.cfg`, auto/ links) of this directory (e.g. /etc/xen). */
   xmConfigDir?: string;
+  /** A local copy's path → the path on the host it was copied from (`--host`): uuids derived from paths use that. */
+  pathOnHost?: (localPath: string) => string;
   /** A missing store is an empty one (a host that only ever used `xm create`); for a default, not a named, store. */
   storeOptional?: boolean;
   /** Called after each entry (in the order they finish), with how many are done, for progress. */
@@ -81,7 +83,7 @@ export async function scanXendRoot(opts: ScanOptions): Promise<Inventory> {
 
 /** Add the xm/xl configs when asked, then cross-check both sets together. */
 async function finish(store: InventoryEntry[], opts: ScanOptions): Promise<Inventory> {
-  const xm = opts.xmConfigDir ? (await scanXmConfigDir(opts.xmConfigDir, { defaults: opts.defaults, keepConversion: opts.keepConversion })).entries : [];
+  const xm = opts.xmConfigDir ? (await scanXmConfigDir(opts.xmConfigDir, { defaults: opts.defaults, keepConversion: opts.keepConversion, pathOnHost: opts.pathOnHost })).entries : [];
   const domains = mergeXmConfigs(store, xm);
   addCrossChecks(domains);
   const summary = summarize(domains, opts);

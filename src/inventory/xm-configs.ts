@@ -24,6 +24,8 @@ export const XM_CONFIG_SHADOWED = 'INV_XM_CONFIG_SHADOWED';
 export interface XmScanOptions {
   defaults?: XendDefaults;
   keepConversion?: boolean;
+  /** A local copy's path → the host's path (`--host`), so that a uuid derived from the path is the host's. */
+  pathOnHost?: (localPath: string) => string;
 }
 
 export interface XmConfigScan {
@@ -99,7 +101,7 @@ async function readXmEntry(file: string, real: string, autostart: boolean, opts:
       return undefined;
     }
   }
-  const r = convertXmConfigText(bytes, { file, uuidPath: real, autostart, xendDefaults: opts.defaults });
+  const r = convertXmConfigText(bytes, { file, uuidPath: opts.pathOnHost?.(real) ?? real, autostart, xendDefaults: opts.defaults });
   if (opts.keepConversion) entry.conversion = r;
   const d = r.domain;
   if (d) {

@@ -5,8 +5,16 @@
 #   start     install if needed, start h1 and h2, probe QEMU capabilities; idempotent
 #   stop      destroy running guests, stop both daemons and leftover QEMUs, by PID
 #   status    PIDs, URIs and `virsh list --all` per host; exit 0 only when both run
-#   env       KEY='value' lines (RIG_DIR, RIG_GUEST_KERNEL, RIG_H1_URI, RIG_H1_TCP_URI, RIG_H1_TEST_URI, ...)
+#   env       `export KEY='value'` lines (RIG_DIR, RIG_GUEST_KERNEL, RIG_H1_URI, RIG_H1_TCP_URI, RIG_H1_TEST_URI,
+#             RIG_H1_SSH_*, ...): eval "$(libvirt-rig.sh env)" sets and exports them
 #   release SESSION   drop SESSION's lease; stop the rig if SESSION started it and no live lease remains
+#   ssh-authorize FILE   let the public key in FILE log in as root to h1's sshd
+#
+# Host 1 also runs OpenSSH's sshd (Debian openssh-server) on 127.0.0.11:2201 only, inside its
+# namespace, for the agentless `--host` suites: host key in $RIG_DIR/h1/ssh, keys only (no
+# passwords), and a xend host's view of the files: /var/lib/xend is $RIG_DIR/h1/ssh/xend and
+# /etc/xen is $RIG_DIR/h1/ssh/etc-xen (bind mounts over overlays of /var/lib and /etc that
+# exist in sshd's own mount namespace only; the machine's /etc and /var/lib are untouched).
 #
 # Each host is a libvirtd in its own mount+UTS namespace (hostname hN) with private /etc/libvirt,
 # /run/libvirt, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt bind-mounted from
@@ -26,7 +34,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 GUEST_KERNEL=$RIG_DIR/tinyguest.elf
 REAPER=$RIG_DIR/reaper
 HOSTS="1 2"
-PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils"
+# openssh-server: h1's sshd. Its maintainer script starts no service where policy-rc.d or the missing
+# init forbid it; the rig enables none (its own sshd listens on 127.0.0.11 only).
+PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils openssh-server openssh-client"
 VIRSH="timeout 60 virsh -q"   # virsh can hang; never call it without a timeout
 
 say()  { echo "[rig] $*" >&2; }
@@ -40,6 +50,11 @@ host_tcp_uri()  { echo "qemu+tcp://$(host_ip "$1")/system"; }
 host_test_uri() { echo "test+unix:///default?socket=$(host_sock "$1")"; }
 host_pid()      { cat "$(host_dir "$1")/libvirtd.pid" 2>/dev/null; }
 host_alive()    { local p; p=$(host_pid "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && [ -S "$(host_sock "$1")" ]; }
+SSH_HOST=1
+SSH_PORT=2201
+ssh_dir()       { echo "$(host_dir $SSH_HOST)/ssh"; }
+sshd_pid()      { cat "$(ssh_dir)/sshd.pid" 2>/dev/null; }
+sshd_alive()    { local p; p=$(sshd_pid) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q sshd "/proc/$p/comm" 2>/dev/null; }
 
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (libvirtd, namespaces and bind mounts need it)"; }
 
@@ -198,6 +213,7 @@ do_start() {
     [ $failed = 0 ] || die "capabilities probe failed (see $RIG_DIR/h*/libvirtd.log)"
     [ -n "${XEND2LIBXL_RIG_SESSION:-}" ] && echo "$XEND2LIBXL_RIG_SESSION" >"$RIG_DIR/owner"
   fi
+  start_sshd
   # Every caller holds a lease while its process lives (a test run's main process, or whoever ran
   # `start`: a bench, an admin's shell), so a test run's teardown never stops the rig under it.
   mkdir -p "$RIG_DIR/leases"
@@ -206,6 +222,68 @@ do_start() {
   else
     echo "$PPID" >"$RIG_DIR/leases/pid-$PPID"
   fi
+}
+
+# ---------------------------------------------------------------- sshd (host 1)
+start_sshd() {
+  local s d i; s=$(ssh_dir); d=$(host_dir $SSH_HOST)
+  if sshd_alive; then return 0; fi
+  mkdir -p "$s"/{xend,etc-xen,etc-upper,etc-work,var-upper,var-work}
+  chmod 0700 "$s"
+  [ -f "$s/host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "rig-h$SSH_HOST" -f "$s/host_ed25519_key" ||
+    die "ssh-keygen for h$SSH_HOST's host key failed"
+  touch "$s/authorized_keys"; chmod 0600 "$s/authorized_keys"
+  cat >"$s/sshd_config" <<SSHD_CONFIG
+ListenAddress $(host_ip $SSH_HOST):$SSH_PORT
+HostKey $s/host_ed25519_key
+PidFile $s/sshd.pid
+AuthorizedKeysFile $s/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PrintMotd no
+LogLevel VERBOSE
+SSHD_CONFIG
+  # Privilege separation directory, as the Debian service would create it.
+  mkdir -p /run/sshd && chmod 0755 /run/sshd
+  rm -f "$s/sshd.pid"
+  # In h1's namespaces, then a mount namespace of its own: overlays over /etc and /var/lib give it
+  # /etc/xen and /var/lib/xend (bind mounts of the rig's directories) without touching the machine's;
+  # h1's own libvirt directories and hosts file are bound back on top.
+  setsid nsenter -t "$(host_pid $SSH_HOST)" -m -u -- unshare --mount --propagation private -- /bin/sh -c '
+    set -e
+    s=$1 d=$2 hosts=$3
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$s/etc-upper,workdir=$s/etc-work" /etc
+    mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$s/var-upper,workdir=$s/var-work" /var/lib
+    mount --bind "$d/etc" /etc/libvirt
+    mount --bind "$d/lib" /var/lib/libvirt
+    mount --bind "$hosts" /etc/hosts
+    mkdir -p /etc/xen /var/lib/xend
+    mount --bind "$s/etc-xen" /etc/xen
+    mount --bind "$s/xend" /var/lib/xend
+    exec /usr/sbin/sshd -D -e -f "$s/sshd_config"
+  ' rig-sshd "$s" "$d" "$RIG_DIR/hosts" >"$s/sshd.log" 2>&1 </dev/null 9>&- &
+  for i in $(seq 1 100); do
+    sshd_alive && ss -ltnH "src $(host_ip $SSH_HOST):$SSH_PORT" 2>/dev/null | grep -q . && break
+    sleep 0.1
+  done
+  sshd_alive || { cat "$s/sshd.log" >&2; die "h$SSH_HOST: sshd did not start (see $s/sshd.log)"; }
+  say "h$SSH_HOST sshd up: pid $(sshd_pid), $(host_ip $SSH_HOST):$SSH_PORT"
+}
+
+stop_sshd() {
+  local pid; pid=$(sshd_pid)
+  if [ -n "$pid" ] && sshd_alive; then kill -TERM "$pid"; fi
+  rm -f "$(ssh_dir)/sshd.pid"
+}
+
+do_ssh_authorize() {
+  local file=${1:?usage: ssh-authorize PUBLIC_KEY_FILE}
+  grep -qE '^(ssh-|ecdsa-)[a-z0-9-]+ [A-Za-z0-9+/=]+( .*)?$' "$file" || die "$file is not an OpenSSH public key"
+  mkdir -p "$(ssh_dir)"
+  grep -qxF -f "$file" "$(ssh_dir)/authorized_keys" 2>/dev/null || cat "$file" >>"$(ssh_dir)/authorized_keys"
 }
 
 # ---------------------------------------------------------------- stop
@@ -238,6 +316,7 @@ stop_host() {
 
 do_stop() {
   local n
+  stop_sshd
   for n in $HOSTS; do stop_host "$n"; done
   rm -f "$RIG_DIR/owner"
   rm -rf "$RIG_DIR/leases"
@@ -265,18 +344,24 @@ do_status() {
     else echo "h$n stopped"; rc=3; fi
     host_alive "$n" && $VIRSH -c "$(host_uri "$n")" list --all 2>&1 | sed 's/^/    /'
   done
+  if sshd_alive; then echo "h$SSH_HOST sshd running pid=$(sshd_pid) $(host_ip $SSH_HOST):$SSH_PORT"; else echo "h$SSH_HOST sshd stopped"; rc=3; fi
   return $rc
 }
 
 do_env() {
   local n
-  echo "RIG_DIR='$RIG_DIR'"
-  echo "RIG_GUEST_KERNEL='$GUEST_KERNEL'"
+  echo "export RIG_DIR='$RIG_DIR'"
+  echo "export RIG_GUEST_KERNEL='$GUEST_KERNEL'"
   for n in $HOSTS; do
-    echo "RIG_H${n}_URI='$(host_uri "$n")'"
-    echo "RIG_H${n}_TCP_URI='$(host_tcp_uri "$n")'"
-    echo "RIG_H${n}_TEST_URI='$(host_test_uri "$n")'"
+    echo "export RIG_H${n}_URI='$(host_uri "$n")'"
+    echo "export RIG_H${n}_TCP_URI='$(host_tcp_uri "$n")'"
+    echo "export RIG_H${n}_TEST_URI='$(host_test_uri "$n")'"
   done
+  echo "export RIG_H${SSH_HOST}_SSH_ADDR='$(host_ip $SSH_HOST)'"
+  echo "export RIG_H${SSH_HOST}_SSH_PORT='$SSH_PORT'"
+  echo "export RIG_H${SSH_HOST}_SSH_HOST_KEY='$(ssh_dir)/host_ed25519_key.pub'"
+  echo "export RIG_H${SSH_HOST}_SSH_XEND_DIR='$(ssh_dir)/xend'"
+  echo "export RIG_H${SSH_HOST}_SSH_ETC_XEN_DIR='$(ssh_dir)/etc-xen'"
 }
 
 case "${1:-}" in
@@ -286,5 +371,6 @@ case "${1:-}" in
   release) need_root; [ -d "$RIG_DIR" ] || exit 0; with_lock do_release "${2:-}" ;;
   status)  do_status ;;
   env)     do_env ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  ssh-authorize) need_root; with_lock do_ssh_authorize "${2:-}" ;;
+  *) sed -n '2,29p' "$0" >&2; exit 2 ;;
 esac

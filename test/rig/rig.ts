@@ -52,6 +52,20 @@ export interface Rig {
   waitForReady(host: RigHost, name: string, timeoutMs: number): Promise<void>;
   /** Keep one connection to the host's test driver open: its state lives only while one is held. */
   testDriverHolder(host: RigHost): Promise<TestDriverHolder>;
+  /** h1's sshd (OpenSSH, keys only, loopback), for the agentless `--host` suites. */
+  ssh: RigSsh;
+}
+
+export interface RigSsh {
+  addr: string;
+  port: number;
+  /** The host's public key (`ssh-ed25519 AAAA… comment`), for a test's own known_hosts. */
+  hostKeyFile: string;
+  /** What h1's sshd sessions see as /var/lib/xend and /etc/xen. */
+  xendDir: string;
+  etcXenDir: string;
+  /** Let the public key in `file` log in as root. */
+  authorize(file: string): Promise<void>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +129,14 @@ async function startRig(): Promise<Rig> {
     guestXml: (opts) => guestXml(rig.guestKernel, rig.serialLog(opts.name), opts),
     waitForReady: (h, name, timeoutMs) => waitForReady(rig.serialLog(name), h, name, timeoutMs),
     testDriverHolder,
+    ssh: {
+      addr: need(env, 'RIG_H1_SSH_ADDR'),
+      port: Number(need(env, 'RIG_H1_SSH_PORT')),
+      hostKeyFile: need(env, 'RIG_H1_SSH_HOST_KEY'),
+      xendDir: need(env, 'RIG_H1_SSH_XEND_DIR'),
+      etcXenDir: need(env, 'RIG_H1_SSH_ETC_XEN_DIR'),
+      authorize: async (file) => void (await runScript(['ssh-authorize', file], 60_000)),
+    },
   };
   return rig;
 }
@@ -122,7 +144,7 @@ async function startRig(): Promise<Rig> {
 function parseEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
+    const m = /^(?:export )?([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
     if (m) out[m[1]] = m[2];
   }
   return out;

@@ -33,6 +33,7 @@ export async function runInventoryCommand(cliOpts: InventoryCliOptions, ctx: Cli
       xendConfig: xendConfig?.file,
       xmConfigDir,
       storeOptional: opts.xendRoot === undefined,
+      pathOnHost: opts.pathOnHost,
       onEntry: (_e, i, total) => (progress ??= reporter.progress(label, total)).update(i),
     });
   } catch (e) {

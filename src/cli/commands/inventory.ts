@@ -16,6 +16,8 @@ export interface InventoryCliOptions {
   json?: boolean;
   quiet?: boolean;
   host?: string;
+  /** Not an option: set for `--host`, maps the local copy's paths to the host's. */
+  pathOnHost?: (localPath: string) => string;
 }
 
 export const inventoryOptionSpecs: OptionSpec[] = [
@@ -41,6 +43,6 @@ export function defineInventory(cmd: Command, ctx: CliContext): void {
     const { runInventoryCommand } = await import('./inventory-run.js');
     if (opts.host === undefined) return void (ctx.exitCode = await runInventoryCommand(opts, ctx, self));
     const { withRemoteStore } = await import('../../remote/cli-store.js');
-    ctx.exitCode = await withRemoteStore(opts.host, opts, ctx, (store, remoteCtx) => runInventoryCommand({ ...opts, xendRoot: store.xendRoot, xendConfig: store.xendConfig, xmConfigDir: store.xmConfigDir }, remoteCtx, self));
+    ctx.exitCode = await withRemoteStore(opts.host, opts, ctx, (store, remoteCtx) => runInventoryCommand({ ...opts, ...store.options }, remoteCtx, self));
   });
 }
