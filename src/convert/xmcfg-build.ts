@@ -44,6 +44,9 @@ export function buildVmSxp(ctx: ReadContext, cfg: XmConfig, dialect: XmDialect):
   }
 
   vcpuKeys(get('vcpus'), get('maxvcpus'), top);
+  // xm called the bootloader's arguments `bootargs` (create.py); xl and xend's SXP say bootloader_args.
+  const bootargs = get('bootargs');
+  if (bootargs && !get('bootloader_args')) top.push(pair('bootloader_args', valueNode(bootargs), bootargs.pos));
   const pool = get('pool') ?? get('cpu_pool');
   if (pool) top.push(pair('pool_name', valueNode(pool), pool.pos));
   const sec = get('security') ?? get('access_control');

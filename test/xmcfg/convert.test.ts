@@ -116,6 +116,10 @@ describe('boot, CPUs and dialect', () => {
     expect(convert(`${PV}root = "/dev/xvda1"\ncmdline = "quiet"\n`).domain.os.cmdline).toBe('quiet');
   });
 
+  it("reads xm's bootargs as the bootloader's arguments (libvirt 9's referee found it missing)", () => {
+    expect(convert(`${PV}bootargs = "--entry=xvda1:/boot/vmlinuz"\n`).domain.os.bootloaderArgs).toBe('--entry=xvda1:/boot/vmlinuz');
+  });
+
   it('reads maxvcpus/vcpus as maximum and online count, and cpus as affinity', () => {
     const d = convert(`${PV}maxvcpus = 4\nvcpus = 2\ncpus = "0-1"\n`).domain;
     expect([d.vcpus, d.currentVcpus, d.cpuset]).toEqual([4, 2, '0-1']);
