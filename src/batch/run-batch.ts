@@ -105,7 +105,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     converted += results.length;
     results.forEach((r, i) => {
       const a: Arrived = { r };
-      a.check = validation?.add(r)?.then(
+      // Every domain of a multi-domain dump is checked, not only the first.
+      const checks = validation ? [r, ...(r.more ?? [])].map((x) => validation.add(x)).filter((c) => c !== undefined) : [];
+      a.check = (checks.length === 0 ? undefined : Promise.all(checks))?.then(
         () => void (a.check = undefined),
         (e: unknown) => void ((a.check = undefined), (a.error = e)),
       );

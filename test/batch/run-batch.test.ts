@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { VALIDATE_BATCH, runBatch, type BatchOptions } from '../../src/batch/run-batch.js';
 import type { InputResult } from '../../src/batch/types.js';
 import { repoRoot } from '../helpers/run-cli.js';
-import { configOf, domainsFixtureRel, useTempDirs, UUIDS, writeFlatInputs } from './fixture-paths.js';
+import { configOf, domainsFixtureRel, manyDomainsText, useTempDirs, UUIDS, writeFlatInputs } from './fixture-paths.js';
 
 const tmp = useTempDirs();
 
@@ -77,6 +77,23 @@ describe('batch conversion', () => {
     });
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'SCHEMA_INVALID' } });
     expect(results[0].xml).toBeUndefined();
+  });
+
+  it('checks the schema of every domain of a multi-domain dump, not only the first', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'dump.sxp'), [1, 2, 3].map((i) => manyDomainsText(i).text).join('\n'));
+    const seen: string[] = [];
+    const { results } = await run({
+      inputs: [path.join(dir, 'dump.sxp')],
+      validate: async (items) =>
+        items.map(({ xml }) => {
+          const name = /<name>([^<]+)</.exec(xml)![1];
+          seen.push(name);
+          return name === 'web00003' ? { code: 'SCHEMA_INVALID', message: 'no' } : undefined;
+        }),
+    });
+    expect(seen.sort()).toEqual(['web00001', 'web00002', 'web00003']);
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'SCHEMA_INVALID']);
   });
 
   it('checks the schema in batches, each result getting its own verdict, in input order', async () => {
