@@ -76,7 +76,12 @@ describe.skipIf(libvirtSkipped)('inventory --host over ssh (real sshd on the rig
   });
 
   it('lists the host\'s store, its xend-config.sxp and its xm configs exactly as a local run on the same files does', async () => {
+    const sshdLog = path.join(path.dirname(rig.ssh.hostKeyFile), 'sshd.log');
+    const logins = () => (readFileSync(sshdLog, 'utf8').match(/Accepted publickey for root/g) ?? []).length;
+    const before = logins();
     const remote = await cli(['inventory', '--host', target, '--json']);
+    // One connection, authenticated once, carried the master and the archive.
+    expect(logins() - before).toBe(1);
     const local = await cli(['inventory', '--xend-root', STORE, '--xend-config', path.join(XM_DIR, 'xend-config.sxp'), '--json']);
     expect(remote.stderr).not.toMatch(/error:/);
     expect(remote.code).toBe(local.code);
