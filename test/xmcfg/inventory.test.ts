@@ -1,5 +1,9 @@
 // Inventory over xend's store AND /etc/xen's xm/xl configs: sources, auto/ links, the store winning a shared name, cross-checks over both, the code config refused.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { domainChoices } from '../../src/wizard/screens/domains.js';
 import { describe, expect, it } from 'vitest';
 import { scanXendRoot } from '../../src/inventory/scan.js';
 import { scanXmConfigDir } from '../../src/inventory/xm-configs.js';
@@ -84,5 +88,26 @@ describe('inventory with xm configs', () => {
     expect(none.stdout.split('\n')[0]).not.toContain('SOURCE');
     expect(none.stdout).toContain(`2 domains in ${STORE}: `);
     expect((await runCli([...base, '--xm-config-dir', '/nonexistent'])).code).toBe(2);
+  });
+
+  it('reads a plain file put in auto/ as a config of its own, and refuses a FIFO named .cfg without hanging', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'xmcfg-inv-'));
+    try {
+      mkdirSync(path.join(dir, 'auto'));
+      writeFileSync(path.join(dir, 'auto', 'solo.cfg'), 'name = "solo"\nmemory = 64\nbootloader = "pygrub"\n');
+      execFileSync('mkfifo', [path.join(dir, 'pipe.cfg')]);
+      const { entries } = await scanXmConfigDir(dir);
+      expect(entries.map((e) => `${e.name ?? '?'}:${e.autostart}:${e.status}:${e.problems.map((p) => p.code).join(',')}`)).toEqual(['?:false:error:INV_UNREADABLE', 'solo:true:warning:UUID_DERIVED']);
+      expect(entries[0].problems[0].message).toMatch(/FIFO/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the wizard shows where a domain came from', async () => {
+    const inv = await scanXendRoot({ root: STORE, xmConfigDir: ETC });
+    const names = domainChoices(inv.domains).map((c) => c.name.split('\n')[0]);
+    expect(names.find((n) => n.startsWith('web '))).toBe('web  (PV, 128 MiB, 1 vCPU, web.cfg +auto)');
+    expect(names.find((n) => n.startsWith('ldap '))).toBe('ldap  (PV, 128 MiB, 1 vCPU, unknown)');
   });
 });
