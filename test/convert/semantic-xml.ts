@@ -51,11 +51,11 @@ export function canonical(n: XNode, indent = ''): string {
 
 type Step = { id: string; why: string; apply: (expected: XNode, ours: XNode) => void };
 
-const find = (n: XNode, name: string) => n.children.find((c) => c.name === name);
-const removeWhere = (n: XNode, pred: (c: XNode) => boolean) => {
+export const find = (n: XNode, name: string) => n.children.find((c) => c.name === name);
+export const removeWhere = (n: XNode, pred: (c: XNode) => boolean) => {
   n.children = n.children.filter((c) => !pred(c));
 };
-const walk = (n: XNode, f: (n: XNode) => void) => {
+export const walk = (n: XNode, f: (n: XNode) => void) => {
   f(n);
   n.children.forEach((c) => walk(c, f));
 };

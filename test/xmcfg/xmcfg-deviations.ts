@@ -5,18 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { XmDialect } from '../../src/xmcfg/index.js';
-import { canonical, DEVIATIONS, parseXml, type XNode } from '../convert/semantic-xml.js';
+import { canonical, DEVIATIONS, find, parseXml, removeWhere, walk, type XNode } from '../convert/semantic-xml.js';
 
 type Step = { id: string; why: string; apply: (expected: XNode, ours: XNode, dialect: XmDialect, file: string) => void };
 
-const find = (n: XNode, name: string) => n.children.find((c) => c.name === name);
-const removeWhere = (n: XNode, pred: (c: XNode) => boolean) => {
-  n.children = n.children.filter((c) => !pred(c));
-};
-const walk = (n: XNode, f: (n: XNode) => void) => {
-  f(n);
-  n.children.forEach((c) => walk(c, f));
-};
+/** Order-free children: sort those of every `name` element on both sides. */
+const sortChildrenOf = (name: string) => (e: XNode, o: XNode) => [e, o].forEach((r) => walk(r, (n) => n.name === name && n.children.sort((a, b) => canonical(a).localeCompare(canonical(b)))));
 
 /**
  * sexpr2xml steps that do not apply here: libvirt's xm/xl converters state arch/machine and keep the
@@ -31,7 +25,7 @@ export const XM_DEVIATIONS: Step[] = [
   {
     id: 'timer-order',
     why: 'the order of <timer> elements inside <clock> means nothing to libvirt',
-    apply: (e, o) => [e, o].forEach((r) => walk(r, (n) => n.name === 'clock' && n.children.sort((a, b) => canonical(a).localeCompare(canonical(b))))),
+    apply: sortChildrenOf('clock'),
   },
   {
     id: 'empty-cdrom-type',
@@ -127,7 +121,7 @@ export const REFEREE_DEVIATIONS: Step[] = [
   {
     id: 'interface-child-order',
     why: "the order of elements inside <interface> is free in libvirt's schema (an interleave); libvirt 9 puts <ip> after <script>, we before",
-    apply: (e, o) => [e, o].forEach((r) => walk(r, (n) => n.name === 'interface' && n.children.sort((a, b) => canonical(a).localeCompare(canonical(b))))),
+    apply: sortChildrenOf('interface'),
   },
   {
     id: 'insecure-format',
@@ -188,4 +182,3 @@ export function compareXmXml(expectedXml: string, oursXml: string, dialect: XmDi
   return { equal: ce === co, expected: ce, ours: co };
 }
 
-export { find, removeWhere, walk };
