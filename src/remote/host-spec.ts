@@ -63,3 +63,8 @@ export function xenSshUri(h: HostSpec): string {
   const host = h.host.includes(':') ? `[${h.host}]` : h.host;
   return `xen+ssh://${h.user === undefined ? '' : `${h.user}@`}${host}${h.port === undefined ? '' : `:${h.port}`}/system`;
 }
+
+/** `--host` on migrate/evacuate: the source host, reached as xen+ssh:// unless --from names another URI. */
+export function sourceFromHost(opts: { host?: string; from?: string }): void {
+  if (opts.host !== undefined && opts.from === undefined) opts.from = xenSshUri(parseHostSpec(opts.host));
+}

@@ -35,6 +35,7 @@ export function defineEvacuate(cmd: Command, ctx: CliContext, deps: MigrationDep
     // Paused guests are listed too: preflight refuses them, so they show up as "stayed behind" instead of being silently ignored.
     const only = opts.match !== undefined ? globToRegExp(opts.match) : null;
     const [{ runMigrationCommand }, { listActive }] = await Promise.all([import('./migrate-run.js'), import('../../migrate/domain-ops.js')]);
+    if (opts.host !== undefined) (await import('../../remote/host-spec.js')).sourceFromHost(opts);
     ctx.exitCode = await runMigrationCommand(ctx, command, opts, async (runner) => (await listActive(runner, opts.from)).filter((d) => !only || only.test(d)), deps);
   });
 }

@@ -13,6 +13,8 @@ import type { TimeoutAction } from '../../migrate/job.js';
 
 export interface MigrationCliOptions {
   from: string;
+  /** `--host`: the source over ssh; --from defaults to its xen+ssh URI. */
+  host?: string;
   to: string;
   peerUri?: string;
   parallel: number;
@@ -38,6 +40,7 @@ const positive = (flag: string) => (v: string) => {
 /** Options shared by migrate and evacuate (declared once; the wizard builds the same object). */
 export const migrationOptionSpecs: OptionSpec[] = [
   { key: 'from', flags: '--from <uri>', description: 'source libvirt URI (e.g. xen+ssh://old-host/system)' },
+  { key: 'host', flags: '--host <[user@]host[:port]>', description: 'the source host, reached over ssh: --from defaults to xen+ssh://USER@HOST[:PORT]/system' },
   { key: 'to', flags: '--to <uri>', description: 'destination libvirt URI as this machine reaches it (checks, monitoring, reconciliation)' },
   { key: 'peerUri', flags: '--peer-uri <uri>', description: "the destination as the source's libvirtd reaches it (p2p: virsh migrate … URI); default: --to" },
   { key: 'parallel', flags: '--parallel <n>', description: 'migrations at once per host (outgoing and incoming)', default: 1, parse: intInRange('--parallel', 1, 16) },
@@ -68,6 +71,7 @@ export function defineMigrate(cmd: Command, ctx: CliContext, deps: MigrationDeps
   addOptions(cmd, migrationOptionSpecs);
   cmd.action(async (domains: string[], opts: MigrationCliOptions, command: Command) => {
     const { runMigrationCommand } = await import('./migrate-run.js');
+    if (opts.host !== undefined) (await import('../../remote/host-spec.js')).sourceFromHost(opts);
     ctx.exitCode = await runMigrationCommand(ctx, command, opts, () => Promise.resolve(domains), deps, domains);
   });
 }
