@@ -77,6 +77,12 @@ export function buildVmSxp(ctx: ReadContext, cfg: XmConfig, dialect: XmDialect):
     devices.push(parsed.vbd);
     if (parsed.extras) diskExtras.push(parsed.extras);
   }
+  // Old HVM configs named the CD-ROM image in `cdrom`; xm made it drive hdc (unless a disk already was).
+  const cdrom = get('cdrom');
+  if (hvm && cdrom && scalarText(cdrom) && !devices.some((d) => /\(dev hdc/.test(sxpText(d)))) {
+    const p = scalarText(cdrom)!;
+    devices.push(parseDiskSpec(`${p.startsWith('/dev/') ? 'phy' : 'file'}:${p},hdc:cdrom,r`, cdrom.pos).vbd);
+  }
   for (const v of listItems(get('vif'))) devices.push(vifDevice(scalarText(v) ?? '', v.pos));
   const pciGlobal = ['permissive', 'msitranslate', 'power_mgmt'].flatMap((k): [string, string][] => {
     const s = str(`pci_${k}`);
@@ -97,6 +103,11 @@ export function buildVmSxp(ctx: ReadContext, cfg: XmConfig, dialect: XmDialect):
   const first = cfg.settings[0]?.keyPos ?? ORIGIN;
   const vm = list('vm', [...top, list('image', [list(hvm ? 'hvm' : 'linux', image, first)], first), ...devices.map((d) => list('device', [d], d.pos))], first);
   return { doc: cfg.file === undefined ? { forms: [vm] } : { file: cfg.file, forms: [vm] }, hvm, diskExtras, upstreamQemu };
+}
+
+/** `(vbd (dev hdc:cdrom) …)` as one line, to look for a device name. */
+function sxpText(n: SxpNode): string {
+  return n.kind === 'atom' ? n.value : `(${n.items.map(sxpText).join(' ')})`;
 }
 
 function at(v: XmValue | undefined): { pos: SourcePosition } | undefined {

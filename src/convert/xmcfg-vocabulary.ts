@@ -23,7 +23,7 @@ export const IMAGE_KEYS = new Set([
 
 /** Read by the importer itself (boot type, vCPU counts, command line, device lists, renamed keys). */
 export const CONSUMED_KEYS = new Set([
-  'builder', 'type', 'bootargs', 'vcpus', 'maxvcpus', 'extra', 'cmdline', 'device_model', 'device_model_override', 'device_model_version',
+  'builder', 'type', 'bootargs', 'cdrom', 'vcpus', 'maxvcpus', 'extra', 'cmdline', 'device_model', 'device_model_override', 'device_model_version',
   'disk', 'vif', 'pci', 'pci_permissive', 'vfb', 'vtpm', 'vscsi', 'ioports', 'irqs', 'usbctrl', 'usbdev', 'vusb', 'pool', 'cpu_pool',
   'security', 'access_control', 'tsc_mode', 'vga', 'nics', 'vncviewer', 'autoballoon',
 ]);

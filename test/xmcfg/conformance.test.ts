@@ -61,6 +61,17 @@ function corpus(dir: string, dialect: XmDialect, expectedPairs: number) {
   });
 }
 
+describe.skipIf(!existsSync(join(ROOT, 'libvirt-xmconfig', 'retired')))('libvirt xmconfig pairs retired upstream (2015-2016 formats)', () => {
+  it("convert, and the old HVM `cdrom` key becomes drive hdc as xm made it", () => {
+    const dir = join(ROOT, 'libvirt-xmconfig', 'retired');
+    const results = readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort().map((f) => ({ f, r: convertXmConfigText(readFileSync(join(dir, f)), { file: f, dialect: 'xm' }) }));
+    expect(results.map(({ f, r }) => `${f}:${r.ok ? 'ok' : r.error?.code}`)).toEqual(results.map(({ f }) => `${f}:ok`));
+    expect(results).toHaveLength(6);
+    const cd = results.find(({ f }) => f === 'test-fullvirt-old-cdrom.cfg')?.r.domain?.disks.find((d) => d.target === 'hdc');
+    expect(cd).toMatchObject({ device: 'cdrom', source: '/root/boot.iso', readonly: true });
+  });
+});
+
 // 76 files: 37 .cfg/.xml pairs, an .xml without .cfg (usbtablet-no-bus) and a .cfg without .xml (net-modelstr).
 corpus('libvirt-xmconfig', 'xm', 37);
 corpus('libvirt-xlconfig', 'xl', 48);
