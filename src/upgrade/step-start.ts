@@ -9,6 +9,9 @@ import type { JournalDomain } from './journal.js';
 import { HypervisorError } from './ports.js';
 import { currentState } from './wait-state.js';
 
+/** virsh's words when its connection to libvirtd died mid-call (libvirt 9: "Disconnected from URI due to keepalive timeout"). */
+const CONNECTION_LOST = /keepalive timeout|connection closed|Disconnected from/i;
+
 export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): Promise<void> {
   const { hv } = rc.deps;
   const to = rc.opts.to!;
@@ -35,7 +38,7 @@ export async function stepAutostartAndStart(rc: RunContext, d: JournalDomain): P
         if (e instanceof HypervisorError && e.kind === 'invalid-state') return;
         // Seen on libxl (Xen 4.17, busy dom0): building a PV guest takes so long that virsh's connection dies
         // ("keepalive timeout") while libvirtd goes on starting it. Whether it started, the state says.
-        if (e instanceof HypervisorError && (e.kind === 'connection' || e.kind === 'timeout')) lost = e;
+        if (e instanceof HypervisorError && (e.kind === 'connection' || e.kind === 'timeout' || CONNECTION_LOST.test(e.message))) lost = e;
         else throw e;
       });
       if (lost) rc.emit({ level: 'warn', domain: d.name, message: `lost the connection while starting (${lost.message}); waiting for the domain to run` });

@@ -59,7 +59,7 @@ describe.skipIf(skip)('upgrade onto real libxl (issue 12 b)', () => {
       purge(to, d.name);
       purge(from, d.name);
     }
-    await rig.sh(rig.x1, store.filter((d) => d.disk).map((d) => `truncate -s 16M ${d.disk}`).join('; '));
+    await rig.sh(rig.x1, [...store.map((d) => `xl destroy ${d.name} 2>/dev/null`), ...store.filter((d) => d.disk).map((d) => `truncate -s 16M ${d.disk}`)].join('; '));
     for (const d of store.filter((x) => x.running)) {
       const f = path.join(work, `${d.name}.xml`);
       writeFileSync(f, convertSxpText(readFileSync(d.config), { file: d.config }).xml!);
@@ -69,11 +69,13 @@ describe.skipIf(skip)('upgrade onto real libxl (issue 12 b)', () => {
     }
   });
   afterAll(async () => {
-    for (const d of store ?? []) {
+    store ??= [];
+    for (const d of store) {
       purge(to, d.name);
       purge(from, d.name);
     }
-    await rig?.sh(rig.x1, `rm -f ${DOM0_DIR}/xr-upg-*.img`);
+    // A start whose virsh connection died can leave a guest libvirt lost track of: remove ours with xl too.
+    await rig?.sh(rig.x1, `${store.map((d) => `xl destroy ${d.name} 2>/dev/null`).join('; ')}; rm -f ${DOM0_DIR}/xr-upg-*.img`);
     await holder?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
