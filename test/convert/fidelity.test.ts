@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertSxpText } from '../../src/convert/api.js';
+import { modelToXml } from '../../src/convert/model-to-xml.js';
 import { DEFAULT_DOMAIN_SCHEMA, SchemaToolMissingError, validateDomainXmls } from '../../src/convert/validate-schema.js';
 import { parseSxp } from '../../src/sxp/index.js';
 
@@ -120,6 +121,12 @@ describe('VNC ports and firmware as real libxl needs them (issue 12 e)', () => {
     // vncunused 0: xend pinned it too, nothing changes.
     expect(ok(`${PV}\n(device (vfb (type vnc) (vncdisplay 3) (vncunused 0)))`).codes).toEqual([]);
     expect(ok(`${PV}\n(device (vfb (type vnc)))`).xml).toContain('port="-1" autoport="yes"');
+  });
+
+  it('the writer decides autoport from the port alone, whatever a reader put in the model (xm/xl readers share it)', () => {
+    const { m } = ok(`${PV}\n(device (vfb (type vnc) (vncdisplay 25)))`);
+    m.graphics[0].autoport = true;
+    expect(modelToXml(m)).toContain('<graphics type="vnc" port="5925" autoport="no">');
   });
 
   it('a display number beyond the TCP port range falls back to a free port (the schema allows ≤ 65535)', () => {
