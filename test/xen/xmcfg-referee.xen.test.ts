@@ -30,10 +30,11 @@ interface Input {
 
 function inputs(): Input[] {
   const out: Input[] = [];
-  for (const [dir, dialect] of [['libvirt-xmconfig', 'xm'], ['libvirt-xlconfig', 'xl']] as const) {
+  for (const [dir, dialect] of [['libvirt-xmconfig', 'xm'], ['libvirt-xmconfig/retired', 'xm'], ['libvirt-xlconfig', 'xl']] as const) {
     const path = join(CORPUS, dir);
     if (!existsSync(path)) continue;
-    for (const f of readdirSync(path).filter((n) => n.endsWith('.cfg')).sort()) out.push({ label: `${dialect}/${f}`, file: join(path, f), dialect });
+    const label = dir.endsWith('/retired') ? `${dialect}/retired` : dialect;
+    for (const f of readdirSync(path).filter((n) => n.endsWith('.cfg')).sort()) out.push({ label: `${label}/${f}`, file: join(path, f), dialect });
   }
   for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.cfg') && n !== 'python-code.cfg').sort()) {
     out.push({ label: `fixtures/${f}`, file: join(FIXTURES, f), dialect: f.startsWith('xl-') ? 'xl' : 'xm' });

@@ -153,6 +153,26 @@ export const REFEREE_DEVIATIONS: Step[] = [
     },
   },
   {
+    id: 'old-cdrom-key',
+    why: "an HVM `cdrom = PATH` (xm before 3.1) was drive hdc under xm and in libvirt's own pre-2015 converter; libvirt 9 ignores the key, we keep the drive",
+    apply: (_e, o, _d, file) => {
+      if (!/^\s*cdrom\s*=/m.test(readFileSync(file, 'utf8'))) return;
+      const devs = find(o, 'devices');
+      if (devs) removeWhere(devs, (c) => c.name === 'disk' && c.attrs.device === 'cdrom' && find(c, 'target')?.attrs.dev === 'hdc');
+    },
+  },
+  {
+    id: 'old-pv-vnc-keys',
+    why: "a PV guest with top-level vnc = 1 (xm 3.0.3's framebuffer, before vfb = [...]) had a VNC console, and libvirt's own pre-2015 converter kept it; libvirt 9 ignores these keys for PV, we keep the console",
+    apply: (e, o, _d, file) => {
+      const text = readFileSync(file, 'utf8');
+      const pv = find(find(o, 'os') ?? o, 'type')?.text === 'linux';
+      if (!pv || !/^\s*vnc\s*=\s*1/m.test(text) || /^\s*vfb\s*=/m.test(text) || find(find(e, 'devices') ?? e, 'graphics')) return;
+      const devs = find(o, 'devices');
+      if (devs) removeWhere(devs, (c) => c.name === 'graphics');
+    },
+  },
+  {
     id: 'vnuma-memory-sum',
     why: 'vNUMA is not converted (XMCFG_KEY_DROPPED); libvirt 9 sets <memory> to the sum of the vnodes, ours keeps maxmem',
     apply: (e, o, _d, file) => {
@@ -170,6 +190,8 @@ export const REFEREE_DEVIATIONS: Step[] = [
 export const REFEREE_REFUSALS: Record<string, string> = {
   'fixtures/pv-direct-kernel.cfg': "libvirt's config reader is not Python: a backslash line continuation and implicit string concatenation, which xm accepted, are syntax errors there",
   'fixtures/xl-hvm-modern.cfg': "libvirt's config reader has no `+=` (xl appends to a list with it since Xen 4.5)",
+  'xm/retired/test-fullvirt-serial-dev-2-ports.cfg': "libvirt 9's xen-xm converter takes one serial port; xm passed the list to qemu, we convert every port",
+  'xm/retired/test-fullvirt-serial-dev-2nd-port.cfg': "libvirt 9's xen-xm converter takes one serial port; xm passed the list to qemu, we convert every port",
 };
 
 export function compareXmXml(expectedXml: string, oursXml: string, dialect: XmDialect, file: string, extra: Step[] = []): { equal: boolean; expected: string; ours: string } {
