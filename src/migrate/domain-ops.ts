@@ -79,20 +79,24 @@ export async function inspectQuietly(runner: VirshRunner, uri: string, domain: s
   }
 }
 
-/** Destroy a copy; "not found" and "not running" count as done. */
+/** libvirt's job lock is held (e.g. by an incoming migration): the domain is there, nothing was done. */
+const isLockTimeout = (r: VirshResult) => /cannot acquire state change lock/.test(virshMessage(r));
+
+/** Destroy a copy; "not found" and "not running" count as done — a lock timeout does not. */
 export async function destroyIfPresent(runner: VirshRunner, uri: string, domain: string): Promise<'destroyed' | 'absent'> {
-  const r = await call(runner, uri, ['destroy', '--', domain], 30_000);
+  // 45 s: libvirt gives up waiting for a held job lock after 30 s and says so.
+  const r = await call(runner, uri, ['destroy', '--', domain], 45_000);
   const kind = classifyVirsh(r);
   if (!kind) return 'destroyed';
-  if (kind === 'not-found' || kind === 'invalid-state') return 'absent';
+  if (kind === 'not-found' || (kind === 'invalid-state' && !isLockTimeout(r))) return 'absent';
   throw new VirshCallError(r, `cannot destroy ${domain} on ${uri}`);
 }
 
 export async function undefineIfPresent(runner: VirshRunner, uri: string, domain: string): Promise<'undefined' | 'absent'> {
-  const r = await call(runner, uri, ['undefine', '--', domain]);
+  const r = await call(runner, uri, ['undefine', '--', domain], 45_000);
   const kind = classifyVirsh(r);
   if (!kind) return 'undefined';
-  if (kind === 'not-found' || kind === 'invalid-state') return 'absent';
+  if (kind === 'not-found' || (kind === 'invalid-state' && !isLockTimeout(r))) return 'absent';
   throw new VirshCallError(r, `cannot undefine ${domain} on ${uri}`);
 }
 

@@ -89,6 +89,7 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
   };
 
   const jobDeadline = Date.now() + JOB_WAIT_MS;
+  let staleDest = false;
   for (let round = 0; round < maxRounds; round++) {
     const [src, dst] = await Promise.all([inspectQuietly(runner, su, domain), inspectQuietly(runner, du, domain)]);
     const done = (end: EndState): ReconcileResult => ({ end, source: src, dest: dst, actions, problems });
@@ -119,7 +120,16 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
       if (!acted) return done('moved');
     } else if (src.state === 'running' || src.state === 'paused') {
       // The guest stays on the source: clean the destination, then make sure it runs.
-      if (active(dst)) await act('destroyed the incoming copy on the destination', () => destroyIfPresent(runner, du, domain));
+      if (active(dst) && !staleDest) {
+        await act('destroyed the incoming copy on the destination', () => destroyIfPresent(runner, du, domain));
+        // libxl: the destination still holds the incoming job of a migration whose source side is over
+        // (the daemons' connection died between Prepare and Finish); it never runs, and libvirt frees it
+        // only when that libvirtd restarts. Say so once instead of waiting 30 s per retry.
+        if (!dst.persistent && /cannot acquire state change lock/.test(problems.at(-1) ?? '')) {
+          staleDest = true;
+          problems.push(`a stale incoming copy remains on the destination (${dst.state}, not defined, never started): libvirt keeps the aborted migration's job there until its libvirtd restarts (or remove the Xen domain with \`xl destroy ${domain}\` in that dom0)`);
+        }
+      }
       if (dst.persistent) await act('removed the destination definition', () => undefineIfPresent(runner, du, domain));
       if (src.state === 'paused') await act('resumed the guest on the source', () => resume(runner, su, domain));
       if (inp.wasPersistent && !src.persistent) await act('made the source copy persistent again', () => definePersistent(runner, su, domain));
@@ -149,7 +159,7 @@ export async function reconcile(inp: ReconcileInput, maxRounds = 3): Promise<Rec
   const end: EndState =
     src.state === 'running' && dst.state === 'running' ? 'split-brain'
     : dst.state === 'running' && src.state === 'absent' && dst.persistent ? 'moved'
-    : src.state === 'running' && !active(dst) && !dst.persistent ? 'stayed'
+    : src.state === 'running' && (!active(dst) || (staleDest && dst.state !== 'running')) && !dst.persistent ? 'stayed'
     : 'unknown';
   return { end, source: src, dest: dst, actions, problems };
 }

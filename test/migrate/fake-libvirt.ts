@@ -29,12 +29,14 @@ export interface FakeWorld {
   calls: string[][];
   /** Hosts that refuse connections. */
   down: Set<string>;
+  /** Hosts whose `destroy` times out on libvirt's job lock (a stale incoming-migration job, as seen on real libxl). */
+  jobLocked: Set<string>;
 }
 
 export function fakeWorld(driver: 'qemu', src: string, dst: string, domains: string[] = []): FakeWorld {
   const hosts: Record<string, Map<string, FakeDomain>> = { [src]: new Map(), [dst]: new Map() };
   domains.forEach((d, i) => hosts[src].set(d, { state: 'running', reason: 'booted', persistent: true, uuid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, memoryMiB: 64 }));
-  return { driver, hosts, migrationMs: 1500, prepareMs: 100, versions: {}, capabilities: {}, calls: [], down: new Set() };
+  return { driver, hosts, migrationMs: 1500, prepareMs: 100, versions: {}, capabilities: {}, calls: [], down: new Set(), jobLocked: new Set() };
 }
 
 const NOT_FOUND = (d: string) => `error: failed to get domain '${d}'\n`;
@@ -117,6 +119,7 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
       case 'iface-list':
         return finish(ok(' Name     State    MAC Address\n---------------------------------\n xenbr0   active   aa:bb:cc:dd:ee:ff\n'));
       case 'destroy': {
+        if (w.jobLocked.has(uri)) return finish(err(`error: Failed to destroy domain '${name}'\nerror: Timed out during operation: cannot acquire state change lock (held by monitor=remoteDispatchDomainMigratePrepare3Params)\n`));
         if (!dom || dom.state === 'shut off') return finish(err(dom ? 'error: Requested operation is not valid: domain is not running\n' : NOT_FOUND(name)));
         const f = [...flights.values()].find((x) => x.dst === uri && x.domain === name);
         if (!dom.persistent) host.delete(name);

@@ -87,3 +87,18 @@ describe('reconcile while the source still has a migration job', () => {
     expect(w.hosts[DST].get('mig-g')).toMatchObject({ state: 'running', persistent: true });
   });
 });
+
+describe('reconcile with a stale incoming copy (libxl: the daemons lost each other between Prepare and Finish)', () => {
+  it('leaves the guest running on the source, tries the destroy once and says what remains', async () => {
+    const SRC = 'qemu+tcp://h1/system';
+    const DST = 'qemu+tcp://h2/system';
+    const w = fakeWorld('qemu', SRC, DST, ['mig-s']);
+    w.hosts[DST].set('mig-s', { ...w.hosts[SRC].get('mig-s')!, state: 'paused', reason: 'user', persistent: false });
+    w.jobLocked.add(DST);
+    const r = await reconcile({ runner: fakeRunner(w), sourceUri: SRC, destUri: DST, domain: 'mig-s', wasPersistent: true });
+    expect(r.end).toBe('stayed');
+    expect(w.calls.filter((c) => c[1] === 'destroy')).toHaveLength(1);
+    expect(r.problems.join('\n')).toMatch(/cannot acquire state change lock[\s\S]*a stale incoming copy remains on the destination \(paused, not defined, never started\)/);
+    expect(w.hosts[SRC].get('mig-s')).toMatchObject({ state: 'running', persistent: true });
+  });
+});

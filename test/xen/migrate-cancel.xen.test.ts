@@ -14,6 +14,13 @@
  *           such access to a dom0). libxl's send fails, the guest stays on the source —
  *           possibly left paused by libxl, which our reconciliation must resume.
  * The cancel latency (signal → exit) of each kind is printed; no timed assertion.
+ *
+ * Found on the (overloaded) rig: when the p2p control connection between the two libvirtds dies
+ * between Prepare and Finish (keepalive timeout), libvirt's libxl driver keeps a paused,
+ * transient incoming copy with a job that never ends on the destination, until its libvirtd
+ * restarts; the guest itself runs on the source. Such a round is reported ("stale incoming
+ * copy"), the property below still holds (that copy neither runs nor is defined), and the
+ * suite goes on with a fresh guest, since the stale name blocks that host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceXenSkip, ensureXenRig, xenSkipped, type XenHost, type XenRig } from '../xen-rig/xen-rig.js';
@@ -26,14 +33,15 @@ type Kind = 'once' | 'twice' | 'break';
 announceXenSkip('migration cancel on real libxl');
 describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments never loses the guest (Xen rig)', () => {
   let rig: XenRig;
-  const g = xenGuestName('cx');
+  let g = xenGuestName('cx');
+  const names = [g];
 
   beforeAll(async () => {
     rig = await ensureXenRig();
     await startXenGuest(rig, rig.x1, g);
   });
   afterAll(async () => {
-    if (rig) await removeXenGuests(rig, [g]);
+    if (rig) await removeXenGuests(rig, names);
   });
 
   it(`${ROUNDS} cancels: running on exactly one host and defined on exactly one after each`, async () => {
@@ -62,6 +70,7 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       const said = r.events.some((e) => e.event === 'warning' && e.message === LIBXL_SAYS);
       const line = `#${i} ${kind} at ${atMs} ms from ${src.name}: exit ${r.code}, ${left ? 'left' : (result?.status ?? 'no result')}${result?.migrateError ? ` (libvirt: ${result.migrateError})` : ''}${result?.actions?.length ? ` [${result.actions.join('; ')}]` : ''}, said-wait ${said}, signal→exit ${r.signalToExitMs} ms; x1 ${where.x1.state}${where.x1.persistent ? '/persistent' : ''}, x2 ${where.x2.state}${where.x2.persistent ? '/persistent' : ''}`;
       report.push(line);
+      process.stderr.write(`[xen migrate-cancel] ${line}${where.staleIncomingOn ? ` — stale incoming copy on ${where.staleIncomingOn}` : ''}\n`);
 
       // The one property that matters: running on exactly one host, defined on exactly one, the same.
       const running = [where.x1, where.x2].filter((p) => p.state === 'running');
@@ -69,8 +78,9 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       expect(running.length, line).toBe(1);
       expect(defined.length, line).toBe(1);
       expect(running[0], line).toBe(defined[0]);
-      const absentOther = [where.x1, where.x2].find((p) => p !== running[0])!;
-      expect(absentOther.state, line).toBe('absent');
+      const otherCopy = [where.x1, where.x2].find((p) => p !== running[0])!;
+      if (where.staleIncomingOn) expect(['paused', 'shut off'], line).toContain(otherCopy.state);
+      else expect(otherCopy.state, line).toBe('absent');
 
       // The CLI: 0 when it ended before the signal came, else 130 with an honest account.
       if (r.signalToExitMs >= 0) {
@@ -83,9 +93,17 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       expect(result?.cancelUsed ?? null, line).not.toBe('destroy-destination');
 
       const endHost = where.x1.state === 'running' ? rig.x1 : rig.x2;
-      ends[endHost === src ? 'stayed on source' : 'moved'] = (ends[endHost === src ? 'stayed on source' : 'moved'] ?? 0) + 1;
+      const end = where.staleIncomingOn ? 'stayed on source, stale incoming copy left on the destination' : endHost === src ? 'stayed on source' : 'moved';
+      ends[end] = (ends[end] ?? 0) + 1;
       src = endHost;
-      // A PV guest migrated in its first seconds fails to send; this one has been up for long.
+      if (where.staleIncomingOn) {
+        // That host cannot take this name again until its libvirtd restarts: go on with a fresh guest.
+        await removeXenGuests(rig, [g]);
+        g = xenGuestName('cx');
+        names.push(g);
+        src = where.staleIncomingOn === 'x1' ? rig.x2 : rig.x1;
+        await startXenGuest(rig, src, g);
+      }
     }
     report.push(`ends: ${JSON.stringify(ends)}`);
     for (const k of ['once', 'twice', 'break'] as const) report.push(`cancel latency (signal → exit), ${k}: ${percentiles(latency[k])}`);

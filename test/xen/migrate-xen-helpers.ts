@@ -52,19 +52,40 @@ async function jobActive(rig: XenRig, host: XenHost, name: string): Promise<bool
   return r.exitCode === 0 && !/^Job type:\s*0\s*$/m.test(r.stdout);
 }
 
+export interface Settled {
+  x1: Presence;
+  x2: Presence;
+  /**
+   * A stale incoming copy: the guest runs (persistent, no job) on one host while the other still
+   * shows a paused/shut-off TRANSIENT copy whose incoming-migration job never ends. Seen on the
+   * overloaded rig when the p2p control connection between the daemons died (keepalive timeout)
+   * between Prepare and Finish: libvirt's libxl driver then holds that job until libvirtd restarts
+   * (`virsh destroy` there: "cannot acquire state change lock (held by
+   * monitor=remoteDispatchDomainMigratePrepare3Params)"). It never runs and is not defined.
+   */
+  staleIncomingOn?: 'x1' | 'x2';
+}
+
 /**
- * Wait until no migration job runs on either host (a second Ctrl-C leaves libxl migrating
- * on its own), then say where the guest is. Throws after `timeoutMs`.
+ * Wait until no migration job runs for the guest (a second Ctrl-C leaves libxl migrating on
+ * its own), then say where the guest is. Throws after `timeoutMs`.
  */
-export async function settle(rig: XenRig, name: string, timeoutMs = 240_000): Promise<{ x1: Presence; x2: Presence }> {
+export async function settle(rig: XenRig, name: string, timeoutMs = 240_000): Promise<Settled> {
   const until = Date.now() + timeoutMs;
+  let staleSince = 0;
   for (;;) {
-    const busy = (await jobActive(rig, rig.x1, name)) || (await jobActive(rig, rig.x2, name));
+    const [j1, j2] = [await jobActive(rig, rig.x1, name), await jobActive(rig, rig.x2, name)];
     const [x1, x2] = await Promise.all([presence(rig, rig.x1, name), presence(rig, rig.x2, name)]);
-    // During an incoming migration the destination shows a transient "shut off" copy.
-    const transientIncoming = [x1, x2].some((p) => p.state === 'shut off' && !p.persistent);
-    if (!busy && !transientIncoming) return { x1, x2 };
-    if (Date.now() > until) throw new Error(`${name}: still migrating after ${timeoutMs} ms: x1 ${JSON.stringify(x1)}, x2 ${JSON.stringify(x2)}`);
+    // During an incoming migration the destination shows a transient "shut off"/paused copy.
+    const transient = (p: Presence) => (p.state === 'shut off' || p.state === 'paused') && !p.persistent;
+    if (!j1 && !j2 && !transient(x1) && !transient(x2)) return { x1, x2 };
+    // The source side is over (running, persistent, no job) but the destination's incoming job lingers.
+    const stale = !j1 && x1.state === 'running' && x1.persistent && transient(x2) ? 'x2' : !j2 && x2.state === 'running' && x2.persistent && transient(x1) ? 'x1' : undefined;
+    if (stale) {
+      staleSince ||= Date.now();
+      if (Date.now() - staleSince > 60_000) return { x1, x2, staleIncomingOn: stale };
+    } else staleSince = 0;
+    if (Date.now() > until) throw new Error(`${name}: still migrating after ${timeoutMs} ms: x1 ${JSON.stringify(x1)} job ${j1}, x2 ${JSON.stringify(x2)} job ${j2}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -32,7 +32,7 @@ export function outcomeOf(r: JobResult): { status: 'migrated' | 'stayed' | 'not-
     const late = r.cancelUsed === 'wait' ? 'the driver cannot abort a migration: it was waited for and completed' : 'completed before the cancel took effect';
     return { status: 'migrated', where: 'destination', reason: r.cancelled ? late : '' };
   }
-  if (end === 'stayed') return { status: 'stayed', where: 'source', reason: why || 'migration did not complete' };
+  if (end === 'stayed') return { status: 'stayed', where: 'source', reason: [why || 'migration did not complete', ...(r.reconcile?.problems ?? [])].join('; ') };
   return { status: 'failed', where: end, reason: [describeEnd(r.reconcile!), ...(r.reconcile?.problems ?? []), why].filter(Boolean).join('; ') };
 }
 
