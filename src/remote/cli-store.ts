@@ -4,7 +4,7 @@
  * path of the copy as `HOST:/path` in its output. The copy and the ssh
  * connection are removed afterwards, whatever happens.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext, OutStream } from '../cli/context.js';
 import { UsageError } from '../errors.js';
@@ -42,14 +42,59 @@ export interface LocalStore {
  * output shows `HOST:/path` for the copy's paths and whose environment no
  * longer points at local xend settings ($XEND_CONFIG).
  */
-export async function withRemoteStore<T>(hostArg: string, opts: StoreOptions, ctx: CliContext, body: (store: LocalStore, ctx: CliContext) => Promise<T>, ssh: SshSessionOptions = {}): Promise<T> {
+export async function withRemoteStore<T>(
+  hostArg: string,
+  opts: StoreOptions,
+  ctx: CliContext,
+  body: (store: LocalStore, ctx: CliContext) => Promise<T>,
+  ssh: SshSessionOptions = {},
+  place?: KeptCopy,
+): Promise<T> {
   const host = parseHostSpec(hostArg);
-  const copy = makeCopyDir();
+  const copy = place ? keptCopyDir(place, host) : makeCopyDir();
   const root = path.join(copy, 'root');
-  let session: SshSession | undefined;
+  const configPath = opts.xendConfig ?? DEFAULT_XEND_CONFIG;
   try {
-    session = await SshSession.open(host, { env: ctx.env, ...ssh });
-    const configPath = opts.xendConfig ?? DEFAULT_XEND_CONFIG;
+    // --resume / --rollback: the store as it was read when the upgrade began (xend's store is never changed).
+    const done = path.join(copy, 'done');
+    const local = place?.reuse && existsSync(done) ? readCopied(done, root) : await copyStore(host, opts, ctx, root, configPath, ssh);
+    if (place) writeFileSync(done, JSON.stringify(local), { mode: 0o600 });
+    const pathOnHost = (p: string) => (p.startsWith(`${root}/`) ? p.slice(root.length) : p);
+    const options = { ...local, pathOnHost };
+    const shown = { ...ctx, env: withoutLocalXend(ctx.env), stdout: rewriting(ctx.stdout, root, `${host.label}:`), stderr: rewriting(ctx.stderr, root, `${host.label}:`) };
+    const result = await body({ ...options, options, host }, shown);
+    ctx.exitCode = shown.exitCode;
+    return result;
+  } finally {
+    if (!place) removeCopy(copy);
+  }
+}
+
+interface CopiedStore {
+  xendRoot: string;
+  xendConfig: string;
+  xmConfigDir?: string;
+}
+
+/** The record of an earlier copy, read back as possibly tampered with: every path must lie in the copy. */
+function readCopied(file: string, root: string): CopiedStore {
+  let c: Partial<CopiedStore> | undefined;
+  try {
+    c = JSON.parse(readFileSync(file, 'utf8')) as Partial<CopiedStore>;
+  } catch {
+    c = undefined;
+  }
+  const inside = (p: unknown) => typeof p === 'string' && p.startsWith(`${root}/`) && !p.split('/').includes('..');
+  if (!c || !inside(c.xendRoot) || !inside(c.xendConfig) || (c.xmConfigDir !== undefined && !inside(c.xmConfigDir))) {
+    throw new UsageError(`${file} is damaged (it must name paths inside ${root})`, 'remove the .host-store directory and its backup directory, then start the upgrade again');
+  }
+  return c as CopiedStore;
+}
+
+/** Connect, copy, disconnect: the commands then work on the copy only. */
+async function copyStore(host: HostSpec, opts: StoreOptions, ctx: CliContext, root: string, configPath: string, ssh: SshSessionOptions): Promise<CopiedStore> {
+  const session = await SshSession.open(host, { env: ctx.env, ...ssh });
+  try {
     const xmConfigDir = opts.xmConfigs === false ? undefined : (opts.xmConfigDir ?? path.posix.dirname(configPath));
     let fetched = await fetchXendStore(session, { domainsPath: opts.xendRoot ?? DEFAULT_DOMAINS_PATH, configPath, xmConfigDir, storeOptional: opts.xendRoot === undefined }, root);
     if (opts.xmConfigDir !== undefined && opts.xmConfigs !== false && fetched.xmConfigDir === undefined) {
@@ -70,18 +115,32 @@ export async function withRemoteStore<T>(hostArg: string, opts: StoreOptions, ct
       writeFileSync(xendConfig, '', { mode: 0o600 });
       ctx.stderr.write(`xend2libxl: note: ${host.label} has no ${configPath}: xend's built-in defaults apply\n`);
     }
-    const env = { ...ctx.env };
-    delete env.XEND_CONFIG;
-    const shown = { ...ctx, env, stdout: rewriting(ctx.stdout, root, `${host.label}:`), stderr: rewriting(ctx.stderr, root, `${host.label}:`) };
-    const pathOnHost = (p: string) => (p.startsWith(`${root}/`) ? p.slice(root.length) : p);
-    const local = { xendRoot: fetched.domainsDir, xendConfig, xmConfigDir: opts.xmConfigDir === undefined ? undefined : fetched.xmConfigDir, pathOnHost };
-    const result = await body({ ...local, options: local, host }, shown);
-    ctx.exitCode = shown.exitCode;
-    return result;
+    return { xendRoot: fetched.domainsDir, xendConfig, xmConfigDir: opts.xmConfigDir === undefined ? undefined : fetched.xmConfigDir };
   } finally {
-    await session?.close();
-    removeCopy(copy);
+    await session.close();
   }
+}
+
+/** Where a copy that must outlive the run lives (upgrade: next to its backup, for --resume and --rollback). */
+export interface KeptCopy {
+  dir: string;
+  /** Use what an earlier run copied instead of reading the host again. */
+  reuse: boolean;
+}
+
+function keptCopyDir(place: KeptCopy, host: HostSpec): string {
+  if (existsSync(place.dir) && !place.reuse && readdirSync(place.dir).length > 0) {
+    throw new UsageError(`${place.dir} already holds a copy of a host's store (from an earlier upgrade of ${host.label}?)`, 'continue that upgrade with --resume, or remove the directory');
+  }
+  mkdirSync(path.join(place.dir, 'root'), { recursive: true, mode: 0o700 });
+  return place.dir;
+}
+
+/** The admin machine's own xend settings must not leak into a host's. */
+function withoutLocalXend(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.XEND_CONFIG;
+  return copy;
 }
 
 /**

@@ -60,18 +60,7 @@ export class SshSession {
     const base = tmpdir().length > 60 ? '/tmp' : tmpdir();
     const dir = mkdtempSync(path.join(base, 'xend2libxl-ssh-')); // mode 0700
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs(env);
-    const configFile = opts.configFile ?? env.XEND2LIBXL_SSH_CONFIG;
-    const common = [
-      ...(configFile ? ['-F', configFile] : []),
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `ConnectTimeout=${Math.max(1, Math.ceil(Math.min(timeoutMs, 30_000) / 1000))}`,
-      '-o', 'ServerAliveInterval=15',
-      '-o', 'ServerAliveCountMax=3',
-      '-o', `ControlPath=${path.join(dir, 'master')}`,
-      ...(host.user === undefined ? [] : ['-l', host.user]),
-      ...(host.port === undefined ? [] : ['-p', String(host.port)]),
-    ];
+    const common = [...baseArgs(host, opts.configFile ?? env.XEND2LIBXL_SSH_CONFIG, timeoutMs), '-o', `ControlPath=${path.join(dir, 'master')}`];
     const session = new SshSession(host, opts.runner ?? spawnSshRunner(), dir, common, timeoutMs);
     try {
       await session.startMaster();
@@ -137,6 +126,30 @@ export class SshSession {
   get socketDir(): string {
     return this.dir;
   }
+}
+
+/** What every ssh of ours says: non-interactive, known host keys only, bounded waits, user and port. */
+function baseArgs(host: HostSpec, configFile: string | undefined, timeoutMs: number): string[] {
+  return [
+    ...(configFile ? ['-F', configFile] : []),
+    '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `ConnectTimeout=${Math.max(1, Math.ceil(Math.min(timeoutMs, 30_000) / 1000))}`,
+    '-o', 'ServerAliveInterval=15',
+    '-o', 'ServerAliveCountMax=3',
+    ...(host.user === undefined ? [] : ['-l', host.user]),
+    ...(host.port === undefined ? [] : ['-p', String(host.port)]),
+  ];
+}
+
+/**
+ * A command line for a local /bin/sh that runs `argv` on the host over its own
+ * ssh connection (no master: it may run long after this process, e.g. from a
+ * journal on --resume). Every word is quoted twice: for the local shell, and the
+ * remote command once more for the remote one.
+ */
+export function sshCommandLine(host: HostSpec, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+  return shellCommand(['ssh', ...baseArgs(host, env.XEND2LIBXL_SSH_CONFIG, defaultTimeoutMs(env)), '--', host.host, shellCommand(argv)]);
 }
 
 function readText(file: string): string {

@@ -13,12 +13,12 @@ import { loadXendConfig } from '../inventory/xend-config.js';
 import type { XendEntry, XendSourcePort } from './ports.js';
 
 /** `xmConfigDir`: also upgrade the `xm create` domains of that directory's *.cfg files (src/inventory/xm-configs.ts). */
-export function xendSource(opts: { xmConfigDir?: string } = {}): XendSourcePort {
+export function xendSource(opts: { xmConfigDir?: string; pathOnHost?: (localPath: string) => string } = {}): XendSourcePort {
   return {
     async read(root, readOpts) {
       const config = await loadXendConfig(readOpts.xendConfig);
       const defaults = config?.defaults ?? {};
-      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file, keepConversion: true, xmConfigDir: opts.xmConfigDir });
+      const inv = await scanXendRoot({ root, defaults, xendConfig: config?.file, keepConversion: true, xmConfigDir: opts.xmConfigDir, pathOnHost: opts.pathOnHost });
       const out: XendEntry[] = [];
       for (const e of inv.domains) {
         const dir = path.dirname(e.path);

@@ -35,7 +35,7 @@ export async function runUpgradeCommand(cli: UpgradeCliOptions & { toExplicit?: 
   const deps: UpgradeDeps = {
     // virsh in its own process group: a terminal Ctrl-C reaches us, not the calls we are finishing.
     hv: libvirtPort(execFileRunner({ onFinish: onVirshFinish, detached: true })),
-    source: xendSource({ xmConfigDir: await xmConfigDirOf(cli, ctx.cwd, cli.xendConfig && path.resolve(ctx.cwd, cli.xendConfig)) }),
+    source: xendSource({ xmConfigDir: await xmConfigDirOf(cli, ctx.cwd, cli.xendConfig && path.resolve(ctx.cwd, cli.xendConfig)), pathOnHost: cli.pathOnHost }),
     readDomainXml: readVerifiable,
     switchRunner: shellSwitchRunner(ctx.env),
     clock: realClock,

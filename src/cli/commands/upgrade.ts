@@ -34,6 +34,10 @@ export interface UpgradeCliOptions {
   domain?: string[];
   autostart?: string[];
   json?: boolean;
+  /** `--host`: the xend host, over ssh. */
+  host?: string;
+  /** Not an option: set for `--host`, maps the local copy's paths to the host's. */
+  pathOnHost?: (localPath: string) => string;
 }
 
 export const DEFAULT_UPGRADE_TARGET = 'xen:///system';
@@ -72,6 +76,7 @@ export const upgradeOptionSpecs: OptionSpec[] = [
     repeatable: true,
   },
   { key: 'json', flags: '--json', description: 'print the final report as JSON on stdout' },
+  { key: 'host', flags: '--host <[user@]host[:port]>', description: "upgrade that host from this machine over ssh: its store is copied next to --backup-dir, --to defaults to xen+ssh://USER@HOST[:PORT]/system, --switch-command runs on the host" },
 ];
 
 export function defineUpgrade(cmd: Command, ctx: CliContext): void {
@@ -86,6 +91,9 @@ export function defineUpgrade(cmd: Command, ctx: CliContext): void {
   addOptions(cmd, upgradeOptionSpecs);
   cmd.action(async (opts: UpgradeCliOptions, self: Command) => {
     const { runUpgradeCommand } = await import('./upgrade-run.js');
-    ctx.exitCode = await runUpgradeCommand({ ...opts, toExplicit: self.getOptionValueSource('to') === 'cli' }, ctx, self);
+    const toExplicit = self.getOptionValueSource('to') === 'cli';
+    if (opts.host === undefined) return void (ctx.exitCode = await runUpgradeCommand({ ...opts, toExplicit }, ctx, self));
+    const { upgradeOnHost } = await import('../../remote/upgrade-host.js');
+    ctx.exitCode = await upgradeOnHost(opts.host, { ...opts, toExplicit }, ctx, (o, c) => runUpgradeCommand(o, c, self));
   });
 }
