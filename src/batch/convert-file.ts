@@ -12,6 +12,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { convertSxpDocument, type ConversionResult, type XendDefaults } from '../convert/api.js';
 import { convertXmConfigText } from '../convert/from-xmcfg.js';
+import { looksLikeXmConfig } from '../xmcfg/index.js';
 import { Xend2LibxlError } from '../errors.js';
 import { parseSxp } from '../sxp/index.js';
 import { ConfigReadError, readConfigFileSync } from '../sxp/read-file.js';
@@ -47,8 +48,12 @@ function convertToResult(arg: string, opts: ConvertFileOptions): InputResult {
     return failed(source, BATCH_CODES.INPUT_UNREADABLE, err instanceof ConfigReadError ? err.describe('input') : `cannot read input: ${String(e)}`, err.hint);
   }
   try {
-    // xm/xl domain configs (`/etc/xen/NAME.cfg`): their own reader, the same model and XML; the derived uuid is keyed on the absolute path.
-    if (arg !== '-' && arg.endsWith('.cfg')) return fromConversion(source, convertXmConfigText(bytes, { file: source, uuidPath: realPath(path.resolve(opts.cwd, arg)), xendDefaults: opts.xendDefaults }));
+    // xm/xl domain configs (`/etc/xen/NAME.cfg`, or any input that reads like one): their own reader, the same
+    // model and XML; the derived uuid is keyed on the real path (on the name alone for standard input).
+    if (arg.endsWith('.cfg') || looksLikeXmConfig(bytes)) {
+      const uuidPath = arg === '-' ? '' : realPath(path.resolve(opts.cwd, arg));
+      return fromConversion(source, convertXmConfigText(bytes, { file: source, uuidPath, xendDefaults: opts.xendDefaults }));
+    }
     let doc;
     try {
       doc = parseSxp(bytes, { file: source });

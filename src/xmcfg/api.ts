@@ -85,3 +85,14 @@ function translate(err: IRecognitionException, tokens: IToken[], ctx: ParseConte
   const i = tokens.indexOf(t);
   return describeUnexpected(tokens, i < 0 ? tokens.length - 1 : i, ctx, lines);
 }
+
+/**
+ * Whether a config file's text is an xm/xl config rather than SXP, for inputs
+ * not named `.cfg` (`/etc/xen/web`, standard input): after blank and `#`
+ * lines, SXP starts with `(`, an xm/xl config with a setting's name.
+ */
+export function looksLikeXmConfig(input: string | Uint8Array): boolean {
+  const head = typeof input === 'string' ? input.slice(0, 4096) : Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, 4096)).toString('latin1');
+  const first = head.replace(/^\uFEFF/, '').replace(/^(?:[ \t\r\f\v]*(?:#[^\n]*)?\n)*[ \t\r\f\v]*/, '');
+  return /^[A-Za-z_][A-Za-z0-9_]*\s*\+?=/.test(first);
+}

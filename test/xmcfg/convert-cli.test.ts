@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { convertFile } from '../../src/batch/convert-file.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const FIX = path.join(process.cwd(), 'fixtures', 'xmcfg');
@@ -43,5 +44,15 @@ describe('convert with xm/xl configs', () => {
     expect(r.code).toBe(1);
     expect(readdirSync(out).filter((f) => f.endsWith('.xml')).sort()).toEqual(['build.xml', 'mail.xml', 'web.xml']);
     expect(r.stderr).toContain('db01.cfg:2:1: error[XMCFG_PYTHON_CODE]');
+  });
+
+  it('reads an input not named .cfg that reads like one (/etc/xen/win, standard input) as an xm config, SXP otherwise', () => {
+    const win = convertFile(path.join(FIX, 'host/etc/xen/win'), { cwd: process.cwd() });
+    expect(win.error).toBeUndefined();
+    expect(win.domain).toMatchObject({ name: 'win', type: 'hvm' });
+    const stdin = convertFile('-', { cwd: process.cwd(), stdin: Buffer.from('# from a pipe\nname = "piped"\nmemory = 64\nbootloader = "pygrub"\n') });
+    expect(stdin.domain?.name).toBe('piped');
+    expect(stdin.warnings.find((w) => w.code === 'UUID_DERIVED')?.message).toContain("derived from the name 'piped' (no file path)");
+    expect(convertFile(path.join(FIX, 'python-code.dryrun.sxp'), { cwd: process.cwd() }).domain?.name).toBe('db01');
   });
 });

@@ -1,7 +1,7 @@
 // The xm/xl config reader: Python literals as data, xl's dialect, and code refused at FILE:LINE:COL with the --dryrun hint.
 import { describe, expect, it } from 'vitest';
 import { Xend2LibxlError } from '../../src/errors.js';
-import { parseXmConfig, settingValue, XmcfgSyntaxError, type XmDialect, type XmValue } from '../../src/xmcfg/index.js';
+import { looksLikeXmConfig, parseXmConfig, settingValue, XmcfgSyntaxError, type XmDialect, type XmValue } from '../../src/xmcfg/index.js';
 
 function plain(v: XmValue | undefined): unknown {
   if (!v) return undefined;
@@ -154,5 +154,12 @@ describe('xl dialect', () => {
 
   it('auto accepts either dialect', () => {
     expect(values('acpi = True\ndisk = ["a"]\ndisk += ["b"]\n')).toEqual({ acpi: true, disk: ['a', 'b'] });
+  });
+
+  it('tells an xm/xl config from SXP by its first setting', () => {
+    expect(looksLikeXmConfig('# c\n\n  name = "x"\n')).toBe(true);
+    expect(looksLikeXmConfig(Buffer.from('disk += [ "a" ]'))).toBe(true);
+    expect(looksLikeXmConfig('# c\n(domain (name x))')).toBe(false);
+    expect(looksLikeXmConfig('Using config file "./web.cfg".\n(vm (name web))')).toBe(false);
   });
 });
