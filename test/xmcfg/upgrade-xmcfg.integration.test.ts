@@ -74,6 +74,10 @@ describe.skipIf(libvirtSkipped)('upgrade of a host with xm configs (libvirt rig)
     expect(listed.map((d) => `${d.name ?? '?'}/${d.source}/${d.autostart}`)).toEqual(['xmc-build/store/false', 'xmc-ldap/store/true', '?/xm-config/false', 'xmc-mail/xm-config/false', 'xmc-web/xm-config/true', 'xmc-win/xm-config/true']);
 
     const backup = path.join(work, 'backup');
+    const dry = await runCli(['upgrade', '--xend-root', store, '--xend-config', xendConfig, '--to', rig.h2.testUri, '--backup-dir', backup, '--dry-run']);
+    expect(dry.stdout).toContain(`${etc}/web.cfg`);
+    expect(dry.stdout).toContain(`${etc}/win`);
+    expect(existsSync(backup)).toBe(false);
     const r = await runCli(['upgrade', '--xend-root', store, '--xend-config', xendConfig, '--to', rig.h2.testUri, '--backup-dir', backup, '--yes', '--json']);
     const report = JSON.parse(r.stdout) as { domains: { name: string; status: string; error?: { code: string; message: string } }[] };
     // Exit 1: one domain (the Python config) could not be upgraded; every other one was.
@@ -98,6 +102,11 @@ describe.skipIf(libvirtSkipped)('upgrade of a host with xm configs (libvirt rig)
     const webLinks = manifest.files.find((f) => f.file.endsWith('web.cfg.auto-links'))!;
     expect(readFileSync(path.join(backup, webLinks.file), 'utf8')).toBe(`${etc}/auto/web.cfg -> ${etc}/web.cfg\n`);
     expect(existsSync(path.join(backup, manifest.files.find((f) => f.file.endsWith('/web.cfg'))!.file))).toBe(true);
+
+    // --resume reads the configs again (same --xend-config): nothing redone, the code config still refused.
+    const again2 = await runCli(['upgrade', '--backup-dir', backup, '--resume', '--xend-config', xendConfig, '--yes', '--json']);
+    const resumed = JSON.parse(again2.stdout) as { domains: { name: string; status: string }[] };
+    expect(Object.fromEntries(resumed.domains.map((d) => [d.name, d.status]))).toEqual(status);
 
     expect(treeHash(etc)).toBe(before);
   });
