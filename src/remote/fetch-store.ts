@@ -14,22 +14,24 @@ import type { SshSession } from './session.js';
 import { TarExtractor } from './tar-extract.js';
 
 /**
- * $1 = domains dir, $2 = xend-config.sxp or empty, $3 = the xm config dir or empty, all relative
- * to / (the script cd's there); $4 non-empty: a missing domains dir is an empty store. The store is sent whole; of the xm config dir only its files and
+ * $1 = domains dir or empty, $2 = xend-config.sxp or empty, $3 = the xm config dir or empty, $4
+ * non-empty: a missing domains dir is an empty store; then any other paths to send whole (convert's
+ * inputs). All relative to / (the script cd's there). The store is sent whole; of the xm config dir only its files and
  * the links in auto/ (the scripts/ directory and the like stay behind).
  */
 const SCRIPT = [
   'cd / || exit 1;',
-  'if [ -d "$1" ]; then s=$1; elif [ -n "$4" ]; then s=; else echo "no directory /$1" >&2; exit 3; fi;',
+  'd=$1 c=$2 x=$3 o=$4; shift 4;',
+  'for p in "$@"; do [ -e "$p" ] || { echo "no such file or directory: /$p" >&2; exit 4; }; done;',
+  'if [ -d "$d" ]; then s=$d; elif [ -n "$o" ]; then s=; else echo "no directory /$d" >&2; exit 3; fi;',
   'hex() { od -An -v -tx1 | tr -d " \\n"; };',
   'for f in ${s:+"$s"/*/checkpoint.chk}; do',
   '  [ -f "$f" ] || continue;',
-  '  d=${f%/checkpoint.chk}; d=${d##*/};',
-  '  printf "chk %s %s %s\\n" "$(wc -c < "$f" | tr -d " ")" "$(printf %s "$d" | hex)" "$(head -c 64 "$f" | hex)";',
+  '  n=${f%/checkpoint.chk}; n=${n##*/};',
+  '  printf "chk %s %s %s\\n" "$(wc -c < "$f" | tr -d " ")" "$(printf %s "$n" | hex)" "$(head -c 64 "$f" | hex)";',
   'done;',
   'echo --xend2libxl-archive--;',
-  'c=$2 x=$3;',
-  'set -- ${s:+"$s"};',
+  'if [ -n "$s" ]; then set -- "$@" "$s"; fi;',
   'if [ -n "$c" ] && [ -f "$c" ]; then set -- "$@" "$c"; fi;',
   'if [ -n "$x" ] && [ -d "$x" ]; then',
   '  for f in "$x"/* "$x"/auto/*; do',
@@ -45,8 +47,10 @@ const SCRIPT = [
 const MARKER = Buffer.from('--xend2libxl-archive--\n');
 
 export interface FetchRequest {
-  /** Absolute paths on the host. */
-  domainsPath: string;
+  /** Absolute paths on the host. Without a domains path, only `paths` (and the config) are sent. */
+  domainsPath?: string;
+  /** More files or directories to send whole; each must exist. */
+  paths?: string[];
   /** Left out: the store only. */
   configPath?: string;
   /** The xm/xl config directory (normally /etc/xen); left out: none. */
@@ -82,11 +86,13 @@ export async function fetchXendStore(session: SshSession, req: FetchRequest, roo
     if (!path.posix.isAbsolute(p)) throw new Xend2LibxlError('SSH_REMOTE_PATH', `${what} ${JSON.stringify(p)} must be an absolute path on the host`, { hint: 'e.g. --xend-root /var/lib/xend/domains' });
     return path.posix.normalize(p).replace(/^\/+/, '').replace(/\/+$/, '');
   };
-  const domainsRel = rel(req.domainsPath, '--xend-root');
+  const domainsRel = req.domainsPath === undefined ? '' : rel(req.domainsPath, '--xend-root');
+  const extraRel = (req.paths ?? []).map((p) => rel(p, 'input'));
+  if (extraRel.includes('')) throw new Xend2LibxlError('SSH_REMOTE_PATH', 'an input of / would copy the whole host', { hint: 'name the domain store or the config files' });
   const configRel = req.configPath === undefined ? '' : rel(req.configPath, '--xend-config');
-  if (domainsRel === '') throw new Xend2LibxlError('SSH_REMOTE_PATH', '--xend-root / would copy the whole host', { hint: 'name the domain store, e.g. /var/lib/xend/domains' });
+  if (req.domainsPath !== undefined && domainsRel === '') throw new Xend2LibxlError('SSH_REMOTE_PATH', '--xend-root / would copy the whole host', { hint: 'name the domain store, e.g. /var/lib/xend/domains' });
   const xmRel = req.xmConfigDir === undefined ? '' : rel(req.xmConfigDir, '--xm-config-dir');
-  const extractor = new TarExtractor(root, [domainsRel, configRel, xmRel].filter((r) => r !== ''), xmRel === '' ? undefined : `${xmRel}/auto`);
+  const extractor = new TarExtractor(root, [domainsRel, configRel, xmRel, ...extraRel].filter((r) => r !== ''), xmRel === '' ? undefined : `${xmRel}/auto`);
   let head: Buffer | undefined = Buffer.alloc(0);
   let manifest = '';
   const onStdout = (chunk: Buffer) => {
@@ -102,9 +108,12 @@ export async function fetchXendStore(session: SshSession, req: FetchRequest, roo
     head = undefined;
     if (rest.length > 0) extractor.push(rest);
   };
-  const r = await session.run(['/bin/sh', '-c', SCRIPT, 'xend2libxl', domainsRel, configRel, xmRel, req.storeOptional ? 'optional' : ''], { what: `reading ${req.domainsPath}`, onStdout, timeoutMs });
+  const r = await session.run(['/bin/sh', '-c', SCRIPT, 'xend2libxl', domainsRel, configRel, xmRel, req.storeOptional || req.domainsPath === undefined ? 'optional' : '', ...extraRel], { what: `reading ${req.domainsPath}`, onStdout, timeoutMs });
   if (r.exitCode === 3) {
     throw new Xend2LibxlError('SSH_NO_STORE', `${session.host.label}: there is no directory ${req.domainsPath} on the host`, { hint: 'is this a xend host? name its domain store with --xend-root (xend-domains-path in xend-config.sxp)' });
+  }
+  if (r.exitCode === 4) {
+    throw new Xend2LibxlError('SSH_NO_INPUT', `${session.host.label}: ${r.stderr.trim().split('\n').at(-1) ?? 'an input is missing'} (on the host)`, { hint: 'with --host, inputs are absolute paths on that host' });
   }
   if (r.exitCode !== 0) {
     throw new Xend2LibxlError('SSH_REMOTE_FAILED', `${session.host.label}: reading ${req.domainsPath} failed (exit ${r.exitCode ?? r.signal}): ${r.stderr.trim().split('\n').at(-1) ?? ''}`, {
@@ -113,9 +122,9 @@ export async function fetchXendStore(session: SshSession, req: FetchRequest, roo
   }
   if (head !== undefined) throw new Xend2LibxlError('SSH_BAD_ARCHIVE', `no archive from ${session.host.label}`, { hint: 'a login script on the host may print to stdout' });
   extractor.end();
-  const domainsDir = path.join(root, ...domainsRel.split('/'));
-  mkdirSync(domainsDir, { recursive: true, mode: 0o700 }); // an empty store sends no entries below it
-  const checkpoints = recreateCheckpoints(manifest, domainsDir);
+  const domainsDir = path.join(root, ...domainsRel.split('/').filter(Boolean));
+  if (domainsRel !== '') mkdirSync(domainsDir, { recursive: true, mode: 0o700 }); // an empty store sends no entries below it
+  const checkpoints = domainsRel === '' ? 0 : recreateCheckpoints(manifest, domainsDir);
   const configFile = configRel === '' ? undefined : path.join(root, ...configRel.split('/'));
   const xmDir = xmRel === '' ? undefined : path.join(root, ...xmRel.split('/'));
   return { root, domainsDir, configFile: configFile !== undefined && existsSync(configFile) ? configFile : undefined, xmConfigDir: xmDir !== undefined && existsSync(xmDir) ? xmDir : undefined, checkpoints, skipped: extractor.skipped };

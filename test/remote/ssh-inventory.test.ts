@@ -135,6 +135,24 @@ describe.skipIf(libvirtSkipped)('inventory --host over ssh (real sshd on the rig
     for (const at of [path.join(homedir(), 'MARKER'), '/MARKER', marker]) expect([at, existsSync(at)]).toEqual([at, false]);
   });
 
+  it('convert --host converts the host\'s store here, with the host\'s xend-config.sxp, like a local run on the same files', async () => {
+    const [outR, outL] = [path.join(work.dir, 'out-remote'), path.join(work.dir, 'out-local')];
+    const remote = await cli(['convert', '--host', target, '/var/lib/xend/domains', '--xend-config', '/etc/xen/xend-config.sxp', '-o', outR, '--json']);
+    const local = await cli(['convert', STORE, '--xend-config', path.join(XM_DIR, 'xend-config.sxp'), '-o', outL, '--json']);
+    expect(remote.code).toBe(local.code);
+    const files = readdirSync(outL).sort();
+    expect(files.length).toBeGreaterThan(3);
+    expect(readdirSync(outR).sort()).toEqual(files);
+    for (const f of files) expect([f, readFileSync(path.join(outR, f), 'utf8')]).toEqual([f, readFileSync(path.join(outL, f), 'utf8')]);
+    const show = `${target.replace(/:\d+$/, '')}:`;
+    const sources = (r: string) => (JSON.parse(r) as { results: { source: string }[] }).results.map((x) => x.source);
+    expect(sources(remote.stdout)).toEqual(sources(local.stdout).map((p) => p.replace(STORE, `${show}/var/lib/xend/domains`)));
+    expect(readdirSync(remote.tmp)).toEqual([]);
+    const missing = await cli(['convert', '--host', target, '/var/lib/xend/nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file or directory: /var/lib/xend/nope (on the host)');
+  });
+
   it('names a missing store on the host', async () => {
     const r = await cli(['inventory', '--host', target, '--xend-root', '/var/lib/xend/nope']);
     expect(r.code).toBe(1);

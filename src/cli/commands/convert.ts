@@ -9,6 +9,8 @@ import type { CliContext } from '../context.js';
 import { addOptions, intInRange, type OptionSpec } from '../option-spec.js';
 
 export interface ConvertCliOptions {
+  /** `--host`: the inputs and --xend-config are paths on that host, read over ssh. */
+  host?: string;
   outDir?: string;
   json?: boolean;
   junit?: string;
@@ -34,6 +36,7 @@ export const convertOptionSpecs: OptionSpec[] = [
   { key: 'force', flags: '--force', description: 'replace existing <name>.xml files in the output directory' },
   { key: 'quiet', flags: '-q, --quiet', description: 'no progress and no warning lines (errors are still printed)' },
   { key: 'xendConfig', flags: '--xend-config <file>', description: "the source host's xend-config.sxp, for the defaults xend applied (vif-script, vnc-listen, vncpasswd, keymap)" },
+  { key: 'host', flags: '--host <[user@]host[:port]>', description: 'the inputs and --xend-config are paths on that host, read over ssh (nothing installed there); outputs and reports are written here' },
 ];
 
 export function defineConvert(cmd: Command, ctx: CliContext): void {
@@ -49,6 +52,8 @@ export function defineConvert(cmd: Command, ctx: CliContext): void {
   addOptions(cmd, convertOptionSpecs);
   cmd.action(async (inputs: string[], opts: ConvertCliOptions, self: Command) => {
     const { runConvertCommand } = await import('./convert-run.js');
-    ctx.exitCode = await runConvertCommand(inputs, opts, ctx, self);
+    if (opts.host === undefined) return void (ctx.exitCode = await runConvertCommand(inputs, opts, ctx, self));
+    const { convertOnHost } = await import('../../remote/convert-host.js');
+    ctx.exitCode = await convertOnHost(opts.host, inputs, opts, ctx, (i, o, c) => runConvertCommand(i, o, c, self));
   });
 }
