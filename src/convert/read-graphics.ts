@@ -33,7 +33,11 @@ function vncFrom(ctx: ReadContext, src: SxpList, image: SxpList | undefined): Gr
   if (listen) g.listen = listen;
   // `(vncpasswd '')` explicitly means "no password"; absent means xend-config's default.
   const passwd = firstChild(src, 'vncpasswd') ? strVal(src, 'vncpasswd') : ctx.defaults.vncPassword;
-  if (passwd) g.passwd = passwd;
+  if (passwd) {
+    g.passwd = passwd;
+    // Seen on the Xen rig (Debian 12, qemu-system-xen 7.2): qemu refuses to start the display, so the guest does not start.
+    ctx.warn('VNC_PASSWORD_NEEDS_DES', "the VNC password is kept, but VNC password authentication needs DES in the host's qemu: Debian 12's qemu-system-xen has none, and there the guest does not start (\"Cipher backend does not support DES algorithm\"). Check the target's qemu, or remove passwd and restrict the listen address", atomVal(src, 'vncpasswd') ?? src);
+  }
   const keymap = strVal(src, 'keymap') ?? strVal(image, 'keymap') ?? ctx.defaults.keymap;
   if (keymap) g.keymap = keymap;
   return g;
