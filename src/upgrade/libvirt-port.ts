@@ -57,7 +57,9 @@ export function libvirtPort(runner: VirshRunner, opts: LibvirtPortOptions = {}):
             name: d.name,
             uuid: d.uuid,
             // The coarse list state "other" with a runtime id is a live domain (idle, in shutdown, …).
-            state: d.state === 'other' ? (d.id !== null ? 'idle' : 'shut off') : d.state,
+            // libxl lists a guest that powered off as "shut off" while it still has its id, until its
+            // teardown ends (seen on Xen 4.17 / libvirt 9): it is not down yet; undefined then, it stays.
+            state: d.state === 'other' ? (d.id !== null ? 'idle' : 'shut off') : d.state === 'shut off' && d.id !== null ? 'in shutdown' : d.state,
             persistent: d.persistent,
           }),
         ),
