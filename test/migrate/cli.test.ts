@@ -85,3 +85,34 @@ describe('evacuate command', () => {
     expect(w.hosts[SRC].get('db-1')?.state).toBe('running');
   });
 });
+
+// `--host` (src/remote): the source is the host reached over ssh unless --from names it.
+const HOST_URI = 'xen+ssh://root@dom0.example.org:2222/system';
+const XEN_DST = 'xen+ssh://root@new-dom0/system';
+
+describe('--host on migrate and evacuate', () => {
+  it('evacuate --host lists and checks the domains of xen+ssh://USER@HOST[:PORT]/system', async () => {
+    const w = fakeWorld('qemu', HOST_URI, XEN_DST, ['web-a']);
+    const r = await cli(w, ['evacuate', '--host', 'root@dom0.example.org:2222', '--to', XEN_DST, '--dry-run']);
+    expect(r.err).not.toContain('required');
+    expect(r.out).toContain('web-a: would migrate');
+    expect(w.calls.some((c) => c.includes(HOST_URI))).toBe(true);
+  });
+
+  it('migrate --host does the same; an explicit --from wins', async () => {
+    const w = fakeWorld('qemu', HOST_URI, XEN_DST, ['web-a']);
+    const r = await cli(w, ['migrate', 'web-a', '--host', 'root@dom0.example.org:2222', '--to', XEN_DST, '--dry-run']);
+    expect(r.out).toContain('web-a: would migrate');
+    const other = 'xen+ssh://root@elsewhere/system';
+    const w2 = fakeWorld('qemu', other, XEN_DST, ['web-a']);
+    await cli(w2, ['migrate', 'web-a', '--host', 'root@dom0.example.org:2222', '--from', other, '--to', XEN_DST, '--dry-run']);
+    expect(w2.calls.some((c) => c.includes(other))).toBe(true);
+    expect(w2.calls.some((c) => c.includes(HOST_URI))).toBe(false);
+  });
+
+  it('a hostile --host is a usage error before anything runs', async () => {
+    const w = fakeWorld('qemu', HOST_URI, XEN_DST, ['web-a']);
+    await expect(cli(w, ['evacuate', '--host', '-oProxyCommand=x', '--to', XEN_DST, '--dry-run'])).rejects.toThrow('must not start with "-"');
+    expect(w.calls).toEqual([]);
+  });
+});
