@@ -11,8 +11,9 @@ import { Xend2LibxlError } from '../errors.js';
 import { childString, isList, type SxpDocument, type SxpList } from '../sxp/model.js';
 import { parseSxp } from '../sxp/index.js';
 import { ConfigReadError, readConfigFile } from '../sxp/read-file.js';
+import { applyConversion } from './from-conversion.js';
 import { endsInsideOpenForm } from './truncation.js';
-import { INVENTORY_CODES as C, statusOf, type InventoryDisk, type InventoryEntry, type Problem, type XendState } from './types.js';
+import { INVENTORY_CODES as C, statusOf, type InventoryEntry, type Problem, type XendState } from './types.js';
 
 const CHECKPOINT_SIGNATURE = 'LinuxGuestRecord';
 
@@ -92,25 +93,7 @@ function describeConfig(entry: InventoryEntry, text: Buffer, defaults: XendDefau
     // Parsed once above; the converter reads the same document.
     const result = convertSxpDocument(doc, { file: entry.path, xendDefaults: defaults });
     if (keepConversion) entry.conversion = result;
-    const d = result.domain;
-    if (d) {
-      entry.name = d.name;
-      entry.uuid = d.uuid ?? entry.uuid;
-      entry.type = d.osType;
-      entry.memoryMiB = Math.round(d.memoryKiB / 1024);
-      entry.maxMemoryMiB = Math.round(d.maxMemoryKiB / 1024);
-      entry.vcpus = d.vcpus;
-      entry.autostart = d.autostart;
-      entry.disks = d.disks.map((k): InventoryDisk => ({ target: k.target, device: k.device, source: k.source, mode: k.readonly ? 'r' : k.shareable ? 'w!' : 'w' }));
-      entry.macs = d.nics.map((n) => n.mac?.toLowerCase()).filter((m): m is string => m !== undefined);
-    }
-    for (const w of result.warnings) {
-      problems.push({ code: w.code, severity: w.severity, message: w.message, line: w.line, column: w.column });
-    }
-    if (!result.ok && result.error) {
-      const pos = result.error.position;
-      problems.push({ code: result.error.code, severity: 'error', message: result.error.message, line: pos?.line, column: pos?.column });
-    }
+    applyConversion(entry, result);
   } catch (e) {
     problems.push({ code: C.INTERNAL, severity: 'error', message: `the converter failed unexpectedly: ${(e as Error).message}` });
   }

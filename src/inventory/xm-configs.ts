@@ -12,7 +12,8 @@ import { convertXmConfigText } from '../convert/from-xmcfg.js';
 import { Xend2LibxlError } from '../errors.js';
 import { readConfigFile } from '../sxp/read-file.js';
 import { parseXmConfig, scalarText, settingValue } from '../xmcfg/index.js';
-import { INVENTORY_CODES as C, statusOf, type InventoryDisk, type InventoryEntry } from './types.js';
+import { applyConversion } from './from-conversion.js';
+import { INVENTORY_CODES as C, statusOf, type InventoryEntry } from './types.js';
 
 /** Not domain configs, though they live in /etc/xen. */
 const NOT_DOMAINS = new Set(['xend-config.sxp', 'xend-config-xenapi.sxp', 'xend-pci-permissive.sxp', 'xend-pci-quirks.sxp', 'xl.conf', 'xlexample.hvm', 'xlexample.pvlinux', 'cpupool', 'README', 'README.incompatibilities', 'oxenstored.conf']);
@@ -103,23 +104,9 @@ async function readXmEntry(file: string, real: string, autostart: boolean, opts:
   }
   const r = convertXmConfigText(bytes, { file, uuidPath: opts.pathOnHost?.(real) ?? real, autostart, xendDefaults: opts.defaults });
   if (opts.keepConversion) entry.conversion = r;
-  const d = r.domain;
-  if (d) {
-    entry.name = d.name;
-    entry.uuid = d.uuid;
-    entry.type = d.osType;
-    entry.memoryMiB = Math.round(d.memoryKiB / 1024);
-    entry.maxMemoryMiB = Math.round(d.maxMemoryKiB / 1024);
-    entry.vcpus = d.vcpus;
-    entry.disks = d.disks.map((k): InventoryDisk => ({ target: k.target, device: k.device, source: k.source, mode: k.readonly ? 'r' : k.shareable ? 'w!' : 'w' }));
-    entry.macs = d.nics.map((n) => n.mac).filter((m): m is string => m !== undefined);
-  }
-  for (const w of r.warnings) entry.problems.push({ code: w.code, severity: w.severity, message: w.message, line: w.line, column: w.column });
-  if (!r.ok && r.error) {
-    const p = r.error.position;
-    entry.problems.push({ code: r.error.code, severity: 'error', message: r.error.hint ? `${r.error.message} (${r.error.hint})` : r.error.message, line: p?.line, column: p?.column });
-    if (!entry.name) entry.name = salvageName(bytes);
-  }
+  applyConversion(entry, r, true);
+  // A config the converter never got to see (a syntax error): its name line, if it has a plain one.
+  if (!r.domain) entry.name = salvageName(bytes);
   entry.status = statusOf(entry.problems);
   return entry;
 }
