@@ -4,15 +4,15 @@
  * on exactly one host and is defined on exactly one (the same). One 128 MiB guest goes back
  * and forth; each round starts from wherever the last one left it.
  *
- * Three kinds of rounds, drawn at random:
+ * Two kinds of rounds, alternating:
  *  - once:  one SIGINT. libxl has no AbortJob, so the CLI says "libxl cannot abort a running
  *           migration; waiting for it to end", waits, reconciles, exits 130.
  *  - twice: SIGINT and again 300 ms later: the CLI leaves at once (exit 130) touching nothing,
  *           saying where the guest may end; the test waits for libxl to finish on its own.
- *  - break: one SIGINT, and the admin breaks the migration stream inside the source dom0
- *           (`ss -K` on the migration port range, through the rig's agent — our CLI has no
- *           such access to a dom0). libxl's send fails, the guest stays on the source —
- *           possibly left paused by libxl, which our reconciliation must resume.
+ * (Breaking the migration stream in the source dom0 with `ss -K` was tried as a third kind:
+ * it stops a migration, but on this loaded rig two of the first rounds that did it ended with
+ * the daemons' p2p connection closed by keepalive and libvirt's two views inconsistent — see
+ * docs/libxl-migration.md — so it is not something to offer as a cancel.)
  * The cancel latency (signal → exit) of each kind is printed; no timed assertion.
  *
  * Found on the (overloaded) rig: when the p2p control connection between the two libvirtds dies
@@ -28,7 +28,7 @@ import { percentiles, removeXenGuests, runXendCli, settle, startXenGuest, xenGue
 
 const ROUNDS = Number(process.env.XEN_MIG_CANCEL_ROUNDS ?? 21);
 const LIBXL_SAYS = 'libxl cannot abort a running migration; waiting for it to end';
-type Kind = 'once' | 'twice' | 'break';
+type Kind = 'once' | 'twice';
 
 announceXenSkip('migration cancel on real libxl');
 describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments never loses the guest (Xen rig)', () => {
@@ -55,15 +55,14 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
     const fullMs = Date.now() - t0;
     src = other(src);
 
-    const latency: Record<Kind, number[]> = { once: [], twice: [], break: [] };
+    const latency: Record<Kind, number[]> = { once: [], twice: [] };
     const report: string[] = [`calibration: one migration took ${fullMs} ms`];
     const ends: Record<string, number> = {};
     for (let i = 0; i < ROUNDS; i++) {
-      const kind: Kind = (['once', 'twice', 'break'] as const)[i % 3];
+      const kind: Kind = i % 2 ? 'twice' : 'once';
       // From "still in preflight" to ~1.5 s past a typical end ("just after").
       const atMs = Math.round(Math.random() * (fullMs + 1500));
-      const breakStream = () => rig.sh(src, "ss -K -tn 'dport >= 49152 and dport <= 49216' >/dev/null 2>&1; true");
-      const r = await runXendCli(args(src), { atMs, againAfterMs: kind === 'twice' ? 300 : undefined, alsoDo: kind === 'break' ? breakStream : undefined });
+      const r = await runXendCli(args(src), { atMs, againAfterMs: kind === 'twice' ? 300 : undefined });
       const where = await settle(rig, g);
       const result = r.events.find((e) => e.event === 'result');
       const left = r.events.some((e) => e.event === 'left');
@@ -106,7 +105,7 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       }
     }
     report.push(`ends: ${JSON.stringify(ends)}`);
-    for (const k of ['once', 'twice', 'break'] as const) report.push(`cancel latency (signal → exit), ${k}: ${percentiles(latency[k])}`);
+    for (const k of ['once', 'twice'] as const) report.push(`cancel latency (signal → exit), ${k}: ${percentiles(latency[k])}`);
     process.stderr.write(`[xen migrate-cancel]\n  ${report.join('\n  ')}\n`);
   }, 40 * 60_000);
 });

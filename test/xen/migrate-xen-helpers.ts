@@ -30,8 +30,14 @@ export async function startXenGuest(rig: XenRig, host: XenHost, name: string, cm
     rmSync(dir, { recursive: true, force: true });
   }
   await rig.clearConsole(host, name);
-  const st = await virshOn(rig, host.uri, 'start', '--', name);
-  if (st.exitCode !== 0) throw new Error(`start ${name}: ${st.stderr}`);
+  // The shared rig can be so loaded that virsh's keepalive gives up (30 s) while libvirtd still starts the guest.
+  for (let attempt = 1; ; attempt++) {
+    const st = await virshOn(rig, host.uri, 'start', '--', name);
+    if (st.exitCode === 0) break;
+    const now = await presence(rig, host, name);
+    if (now.state === 'running') break;
+    if (attempt === 3 || !/keepalive|connection|Cannot recv/i.test(st.stderr)) throw new Error(`start ${name}: ${st.stderr}`);
+  }
   await rig.waitForReady(host, name, 240_000);
 }
 
