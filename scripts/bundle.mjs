@@ -27,7 +27,7 @@
  * The licences of the bundled packages are appended as one comment at the end.
  */
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,6 +73,7 @@ const result = await build({
   minifySyntax: true,
   legalComments: 'none',
   metafile: true,
+  write: false,
   logLevel: 'warning',
   // CommonJS dependencies (commander) require() Node's built-ins; an ES module has no `require`.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __xend2libxlRequire } from 'node:module';\nconst require = __xend2libxlRequire(import.meta.url);" },
@@ -83,8 +84,11 @@ const used = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('no
 for (const key of Object.keys(REPLACED)) {
   if (!used.includes(`dist/${key}`)) throw new Error(`bundle: dist/${key} is no longer part of the CLI; update REPLACED in scripts/bundle.mjs`);
 }
-writeFileSync(outfile, readFileSync(outfile, 'utf8') + licences(result.metafile));
-chmodSync(outfile, 0o755);
+// Written whole and renamed into place: a reader never sees half a bundle.
+const tmp = `${outfile}.tmp-${process.pid}`;
+writeFileSync(tmp, result.outputFiles[0].text + licences(result.metafile), { mode: 0o755 });
+chmodSync(tmp, 0o755);
+renameSync(tmp, outfile);
 console.log(`${path.relative(process.cwd(), outfile)}: ${(readFileSync(outfile).length / 1024).toFixed(0)} KiB`);
 
 /** One comment with name, version, licence and licence text of every bundled package. */

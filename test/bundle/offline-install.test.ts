@@ -21,8 +21,11 @@ const npmEnv = () => ({ ...process.env, npm_config_registry: 'http://127.0.0.1:9
 
 beforeAll(() => {
   work = tempDir('xend2libxl-pack-');
-  // Real `npm pack`: its prepare script builds dist/ and the single-file build.
-  const out = execFileSync('npm', ['pack', '--pack-destination', work.dir], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  // `npm pack` runs `prepare` (tsc, then scripts/bundle.mjs). Here dist/ is already built (global
+  // setup), and rebuilding it would pull files from under suites running at the same time: the
+  // bundle step is run alone and pack skips the scripts.
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bundle.mjs')], { cwd: repoRoot, stdio: 'pipe', timeout: 120_000 });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work.dir], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   tarball = path.join(work.dir, out.trim().split('\n').pop()!);
   execFileSync('npm', ['install', '-g', tarball, '--offline', '--prefix', prefix(), '--no-audit', '--no-fund'], { cwd: work.dir, env: npmEnv(), stdio: 'pipe', timeout: 300_000 });
 }, 600_000);
