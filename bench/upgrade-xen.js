@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seedLoop } from './seed-loop.js';
 
 export async function benchXen(repo, COUNT) {
   const bin = path.join(repo, 'bin/xend2libxl.js');
@@ -54,6 +55,15 @@ export async function benchXen(repo, COUNT) {
       s.end(`${command}\n`);
     });
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  /** `virsh start`, then wait for "running": on a busy TCG dom0 virsh may lose its connection (keepalive) while libvirtd goes on. */
+  const startAndWait = (uri, name) => {
+    tryVirsh(uri, ['start', '--', name]);
+    const deadline = Date.now() + 10 * 60_000;
+    while (!tryVirsh(uri, ['domstate', '--', name]).startsWith('running')) {
+      if (Date.now() > deadline) throw new Error(`${name} does not run on ${uri}`);
+      execFileSync('sleep', ['0.1']);
+    }
+  };
   const uuid = (i) => `be4c7a7a-0000-4000-8000-${String(i).padStart(12, '0')}`;
   const nameOf = (i) => `xr-upg-bench-${i}`;
   const all = Array.from({ length: COUNT }, (_, i) => i + 1);
@@ -84,7 +94,7 @@ export async function benchXen(repo, COUNT) {
     for (const i of all) {
       writeFileSync(path.join(work, 'src.xml'), xml[i - 1]);
       virsh(from, ['define', '--file', path.join(work, 'src.xml')]);
-      virsh(from, ['start', '--', nameOf(i)]);
+      startAndWait(from, nameOf(i));
     }
     for (const i of all) {
       const deadline = Date.now() + 10 * 60_000;
@@ -96,19 +106,8 @@ export async function benchXen(repo, COUNT) {
   };
   const seed = () => {
     const t0 = performance.now();
-    for (const i of all) {
-      const d = nameOf(i);
-      virsh(from, ['shutdown', '--', d]);
-      while (!virsh(from, ['domstate', '--', d]).startsWith('shut off')) execFileSync('sleep', ['0.1']);
-      const file = path.join(work, `${d}.xml`);
-      writeFileSync(file, virsh(from, ['dumpxml', '--', d]));
-      virsh(to, ['define', '--file', file]);
-    }
-    const loop = performance.now() - t0;
-    for (const i of all) {
-      virsh(to, ['start', '--', nameOf(i)]);
-      while (!virsh(to, ['domstate', '--', nameOf(i)]).startsWith('running')) execFileSync('sleep', ['0.1']);
-    }
+    const loop = seedLoop(virsh, from, to, all.map(nameOf), work);
+    for (const i of all) startAndWait(to, nameOf(i));
     return { loop, total: performance.now() - t0 };
   };
   const ours = (backup) =>

@@ -29,6 +29,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedLoop } from './seed-loop.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv[2] === '--xen') {
@@ -116,19 +117,6 @@ function reset(from, to, xml, work) {
   }
 }
 
-function seedLoop(from, to, work) {
-  const t0 = performance.now();
-  for (let i = 1; i <= COUNT; i++) {
-    const d = nameOf(i);
-    virsh(from, ['shutdown', '--', d]);
-    while (!virsh(from, ['domstate', '--', d]).startsWith('shut off')) execFileSync('sleep', ['0.1']);
-    const file = path.join(work, `${d}.xml`);
-    writeFileSync(file, virsh(from, ['dumpxml', '--', d]));
-    virsh(to, ['define', '--file', file]);
-  }
-  return performance.now() - t0;
-}
-
 function dryRun(root, work) {
   const t0 = performance.now();
   execFileSync(process.execPath, [bin, 'upgrade', '--xend-root', root, '--backup-dir', path.join(work, 'unused'), '--dry-run'], { stdio: 'ignore' });
@@ -165,7 +153,7 @@ try {
   const root = path.join(work, 'domains');
   const xml = writeTree(root);
   reset(from, to, xml, work);
-  const seed = seedLoop(from, to, work);
+  const seed = seedLoop(virsh, from, to, Array.from({ length: COUNT }, (_, i) => nameOf(i + 1)), work);
   const seedDefined = virsh(to, ['list', '--all', '--name']).split('\n').filter((n) => n.startsWith('upg-bench-')).length;
   reset(from, to, xml, work);
   const mine = await ours(from, to, root, path.join(work, 'backup'));
