@@ -104,7 +104,7 @@ async function copyStore(host: HostSpec, opts: StoreOptions, ctx: CliContext, ro
       // xend-domains-path elsewhere: one more archive, of that store.
       const configured = (await loadXendConfig(fetched.configFile))?.domainsPath;
       if (configured !== undefined && path.posix.normalize(configured) !== DEFAULT_DOMAINS_PATH) {
-        fetched = { ...(await fetchXendStore(session, { domainsPath: configured }, root)), configFile: fetched.configFile, xmConfigDir: fetched.xmConfigDir };
+        fetched = { ...(await fetchXendStore(session, { domainsPath: configured, storeOptional: true }, root)), configFile: fetched.configFile, xmConfigDir: fetched.xmConfigDir };
       }
     }
     let xendConfig = fetched.configFile;

@@ -153,6 +153,30 @@ describe.skipIf(libvirtSkipped)('inventory --host over ssh (real sshd on the rig
     expect(missing.stderr).toContain('no such file or directory: /var/lib/xend/nope (on the host)');
   });
 
+  it('follows xend-domains-path of the host\'s xend-config.sxp, and takes a missing default store as empty', async () => {
+    const config = path.join(rig.ssh.etcXenDir, 'xend-config.sxp');
+    const original = readFileSync(config, 'utf8');
+    const alt = path.join(rig.ssh.xendDir, 'ssh-alt/domains/3f2a1c7e-5b8d-4e21-9a6f-0c1d2e3f4a51');
+    try {
+      mkdirSync(alt, { recursive: true });
+      cpSync(path.join(STORE, '3f2a1c7e-5b8d-4e21-9a6f-0c1d2e3f4a51/config.sxp'), path.join(alt, 'config.sxp'));
+      writeFileSync(config, original.replace('(xend-domains-path /var/lib/xend/domains)', '(xend-domains-path /var/lib/xend/ssh-alt/domains)'));
+      const moved = await cli(['inventory', '--host', target, '--no-xm-configs', '--json']);
+      expect(moved.stderr).not.toMatch(/error/);
+      const inv = JSON.parse(moved.stdout) as { domains: { name: string; path: string }[] };
+      expect(inv.domains.map((d) => [d.name, d.path])).toEqual([['web01', `${target.replace(/:\d+$/, '')}:/var/lib/xend/ssh-alt/domains/3f2a1c7e-5b8d-4e21-9a6f-0c1d2e3f4a51/config.sxp`]]);
+      writeFileSync(config, original.replace('(xend-domains-path /var/lib/xend/domains)', '(xend-domains-path /var/lib/xend/none)'));
+      const none = await cli(['inventory', '--host', target, '--json']);
+      expect(none.stderr).not.toMatch(/error/);
+      const only = JSON.parse(none.stdout) as { domains: { path: string }[] };
+      expect(only.domains.length).toBeGreaterThan(0);
+      expect(only.domains.every((d) => d.path.includes(':/etc/xen/'))).toBe(true);
+    } finally {
+      writeFileSync(config, original);
+      rmSync(path.join(rig.ssh.xendDir, 'ssh-alt'), { recursive: true, force: true });
+    }
+  });
+
   it('names a missing store on the host', async () => {
     const r = await cli(['inventory', '--host', target, '--xend-root', '/var/lib/xend/nope']);
     expect(r.code).toBe(1);
