@@ -20,7 +20,7 @@ import { TarExtractor } from './tar-extract.js';
  * the links in auto/ (the scripts/ directory and the like stay behind).
  */
 const SCRIPT = [
-  'cd / || exit 1;',
+  'LC_ALL=C; export LC_ALL; cd / || exit 1;',
   'd=$1 c=$2 x=$3 o=$4; shift 4;',
   'for p in "$@"; do [ -e "$p" ] || { echo "no such file or directory: /$p" >&2; exit 4; }; done;',
   'if [ -d "$d" ]; then s=$d; elif [ -n "$o" ]; then s=; else echo "no directory /$d" >&2; exit 3; fi;',
