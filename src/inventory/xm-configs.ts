@@ -13,6 +13,7 @@ import { Xend2LibxlError } from '../errors.js';
 import { readConfigFile } from '../sxp/read-file.js';
 import { parseXmConfig, scalarText, settingValue } from '../xmcfg/index.js';
 import { applyConversion } from './from-conversion.js';
+import { xendomainsAutoDir } from './xendomains-auto.js';
 import { INVENTORY_CODES as C, statusOf, type InventoryEntry } from './types.js';
 
 /** Not domain configs, though they live in /etc/xen. */
@@ -43,18 +44,20 @@ export async function scanXmConfigDir(dir: string, opts: XmScanOptions = {}): Pr
     const code = (e as NodeJS.ErrnoException).code ?? '';
     throw new Xend2LibxlError('XM_CONFIG_DIR_UNREADABLE', `cannot list the xm config directory (${code || (e as Error).message})`, { file: dir, hint: 'point --xm-config-dir at the directory holding NAME.cfg files (default /etc/xen), or pass --no-xm-configs', cause: e });
   }
-  const autoLinks = await readAutoDir(path.join(dir, 'auto'));
+  const autoDir = await xendomainsAutoDir(dir);
+  const autoLinks = await readAutoDir(autoDir);
   const autoTargets = new Set(autoLinks.map((a) => a.target).filter((t): t is string => t !== undefined));
   const entries: InventoryEntry[] = [];
   const seen = new Set<string>();
   const candidates = names.filter((n) => !NOT_DOMAINS.has(n) && (n.endsWith('.cfg') || !n.includes('.'))).map((n) => path.join(dir, n));
   // xendomains also starts a plain file (not a link) put in auto/: it is a config of its own.
-  for (const a of autoLinks) if (a.target && path.dirname(a.target) === path.join(await realpath(dir).catch(() => dir), 'auto')) candidates.push(a.target);
+  const realAuto = await realpath(autoDir).catch(() => autoDir);
+  for (const a of autoLinks) if (a.target && path.dirname(a.target) === realAuto) candidates.push(a.target);
   for (const file of candidates) {
     const real = await realpath(file).catch(() => file);
     if (seen.has(real)) continue;
     seen.add(real);
-    const e = await readXmEntry(file, real, autoTargets.has(real), opts, file.endsWith('.cfg') || path.dirname(file).endsWith('/auto'));
+    const e = await readXmEntry(file, real, autoTargets.has(real), opts, file.endsWith('.cfg') || path.dirname(file) === realAuto);
     if (!e) continue;
     const links = autoLinks.filter((a) => a.target === real).map((a) => a.link);
     if (links.length) e.autoLinks = links;

@@ -110,4 +110,21 @@ describe('inventory with xm configs', () => {
     expect(names.find((n) => n.startsWith('web '))).toBe('web  (PV, 128 MiB, 1 vCPU, web.cfg +auto)');
     expect(names.find((n) => n.startsWith('ldap '))).toBe('ldap  (PV, 128 MiB, 1 vCPU, unknown)');
   });
+
+  it("follows xendomains' XENDOMAINS_AUTO (/etc/default or /etc/sysconfig), mapped into a copied host tree", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'xmcfg-xd-'));
+    try {
+      const etc = path.join(root, 'etc', 'xen');
+      mkdirSync(path.join(etc, 'boot'), { recursive: true });
+      writeFileSync(path.join(etc, 'a.cfg'), 'name = "a"\nmemory = 64\nbootloader = "pygrub"\n');
+      execFileSync('ln', ['-s', '../a.cfg', path.join(etc, 'boot', 'a.cfg')]);
+      const autostart = async () => (await scanXmConfigDir(etc)).entries.map((e) => `${e.name}:${e.autostart}`);
+      expect(await autostart()).toEqual(['a:false']);
+      mkdirSync(path.join(root, 'etc', 'sysconfig'));
+      writeFileSync(path.join(root, 'etc', 'sysconfig', 'xendomains'), '## Path: System/Virtualization\nXENDOMAINS_AUTO="/etc/xen/boot"  # moved\n');
+      expect(await autostart()).toEqual(['a:true']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
