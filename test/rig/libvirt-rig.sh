@@ -35,8 +35,9 @@ GUEST_KERNEL=$RIG_DIR/tinyguest.elf
 REAPER=$RIG_DIR/reaper
 HOSTS="1 2"
 # openssh-server: h1's sshd. Its maintainer script starts no service where policy-rc.d or the missing
-# init forbid it; the rig enables none (its own sshd listens on 127.0.0.11 only).
-PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils openssh-server openssh-client"
+# init forbid it; the rig enables none (its own sshd listens on 127.0.0.11 only). netcat-openbsd: what
+# libvirt's ssh transport (qemu+ssh://…?socket=…) runs on the far side to reach the daemon's socket.
+PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils gcc libc6-dev binutils openssh-server openssh-client netcat-openbsd"
 VIRSH="timeout 60 virsh -q"   # virsh can hang; never call it without a timeout
 
 say()  { echo "[rig] $*" >&2; }
