@@ -105,7 +105,11 @@ function writeNic(devs: XmlElement, n: NicModel): void {
   const el = leaf(devs, 'interface', { type: n.type });
   if (n.mac) leaf(el, 'mac', { address: n.mac });
   if (n.type === 'bridge' && n.bridge) leaf(el, 'source', { bridge: n.bridge });
-  for (const ip of n.ips) leaf(el, 'ip', { address: ip, family: ip.includes(':') ? 'ipv6' : 'ipv4' });
+  for (const ip of n.ips) {
+    // xend passed `ip` to the vif script verbatim; libvirt wants the prefix apart.
+    const [address, prefix] = ip.split('/');
+    leaf(el, 'ip', { address, family: address.includes(':') ? 'ipv6' : 'ipv4', prefix });
+  }
   if (n.rateKiBps !== undefined) el.ele('bandwidth').ele('outbound', { average: String(n.rateKiBps) });
   if (n.script) leaf(el, 'script', { path: n.script });
   if (n.vifname) leaf(el, 'target', { dev: n.vifname });

@@ -46,6 +46,9 @@ export function readDisk(ctx: ReadContext, dev: SxpList, osType: OsType): DiskMo
     }
     return undefined;
   }
+  if ((parsed.sourceType === 'file' || parsed.sourceType === 'block') && parsed.source !== undefined && !parsed.source.startsWith('/')) {
+    ctx.fail('INVALID_DISK', `disk ${target.name}: ${quote(parsed.source)} is not an absolute path, which libvirt requires`, unameAtom, 'Write the full path, e.g. file:/var/lib/xen/images/disk.img.');
+  }
   if (parsed.script) {
     ctx.warn(
       'DISK_BLOCK_SCRIPT',

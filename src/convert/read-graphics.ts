@@ -10,6 +10,7 @@ import type { GraphicsModel } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { atomVal, parseXendNumber, strVal } from './sxp-values.js';
 import { quote } from './quote.js';
+import { isSchemaListen } from './schema-values.js';
 
 const MAX_PORT = 65535;
 
@@ -30,7 +31,9 @@ function vncFrom(ctx: ReadContext, src: SxpList, image: SxpList | undefined): Gr
     ctx.warn('VNC_PORT_FIXED', `VNC display ${g.port - 5900} (port ${g.port}) was xend's first choice, with the next free display taken when it was busy (vncunused); libxl has no such fallback, so port ${g.port} is now fixed and must be free when the guest starts`, display);
   }
   const listen = strVal(src, 'vnclisten') ?? ctx.defaults.vncListen;
-  if (listen) g.listen = listen;
+  if (listen && !isSchemaListen(listen)) {
+    ctx.warn('INVALID_VALUE', `vnclisten ${quote(listen)} is neither an IP address nor a host name libvirt accepts; VNC listens on libvirt's default (127.0.0.1) instead`, atomVal(src, 'vnclisten') ?? src);
+  } else if (listen) g.listen = listen;
   // `(vncpasswd '')` explicitly means "no password"; absent means xend-config's default.
   const passwd = firstChild(src, 'vncpasswd') ? strVal(src, 'vncpasswd') : ctx.defaults.vncPassword;
   if (passwd) {
@@ -97,7 +100,8 @@ export function readSpice(ctx: ReadContext, get: (key: string) => string | undef
   g.tlsPort = port('spicetls_port');
   g.autoport = g.port === undefined && g.tlsPort === undefined;
   const host = get('spicehost');
-  if (host) g.listen = host;
+  if (host && !isSchemaListen(host)) ctx.warn('INVALID_VALUE', `spicehost ${quote(host)} is neither an IP address nor a host name libvirt accepts; SPICE listens on libvirt's default instead`, at('spicehost'));
+  else if (host) g.listen = host;
   const ticketing = get('spicedisable_ticketing');
   const passwd = get('spicepasswd');
   if (passwd && !(ticketing && /^(1|true|yes|on)$/i.test(ticketing.trim()))) g.passwd = passwd;

@@ -4,6 +4,8 @@ import type { NicModel, OsType } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { atomVal, strVal } from './sxp-values.js';
 import { parseVifRate } from './vif-rate.js';
+import { quote } from './quote.js';
+import { isSchemaBridge, isSchemaDeviceName, isSchemaNicModel, schemaIp } from './schema-values.js';
 
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
@@ -20,6 +22,10 @@ export function readNic(ctx: ReadContext, vif: SxpList, osType: OsType, index: n
     ctx.warn('NIC_MAC_MISSING', `NIC ${index} has no MAC address; libvirt will generate one, so the guest sees a new NIC (udev may rename it, DHCP leases change)`, vif);
   }
   const bridge = strVal(vif, 'bridge');
+  const bridgeAtom = atomVal(vif, 'bridge');
+  if (bridge !== undefined && !isSchemaBridge(bridge)) {
+    ctx.fail('INVALID_NIC', `NIC ${index}: bridge name ${quote(bridge)} is not one libvirt accepts (letters, digits, _ . - : / and spaces)`, bridgeAtom, 'Use the name of the bridge on the new host, e.g. (bridge xenbr0).');
+  }
   const script = strVal(vif, 'script') ?? nonDefaultScript(ctx.defaults.vifScript);
   const scriptBase = script?.split('/').pop();
   // libvirt's bridge type needs a bridge name; without one the NIC stays 'ethernet' and keeps the
@@ -34,11 +40,21 @@ export function readNic(ctx: ReadContext, vif: SxpList, osType: OsType, index: n
   }
   const nic: NicModel = { type: bridged ? 'bridge' : 'ethernet', mac, script: script ?? (bridged ? undefined : 'vif-bridge'), pos: vif.pos, ips: [] };
   if (bridge) nic.bridge = bridge;
-  const ip = strVal(vif, 'ip');
-  if (ip) nic.ips = ip.split(/\s+/).filter(Boolean);
-  const vifname = strVal(vif, 'vifname');
-  if (vifname) nic.vifname = vifname;
-  const model = strVal(vif, 'model');
+  const ipAtom = atomVal(vif, 'ip');
+  for (const ip of ipAtom ? ipAtom.value.split(/\s+/).filter(Boolean) : []) {
+    if (schemaIp(ip)) nic.ips.push(ip);
+    else ctx.warn('INVALID_VALUE', `NIC ${index}: ip ${quote(ip)} is not an IP address (with an optional /prefix); it is dropped (the vif script no longer gets it)`, ipAtom);
+  }
+  const vifnameAtom = atomVal(vif, 'vifname');
+  if (vifnameAtom && !isSchemaDeviceName(vifnameAtom.value)) {
+    ctx.fail('INVALID_NIC', `NIC ${index}: vifname ${quote(vifnameAtom.value)} is not an interface name libvirt accepts`, vifnameAtom, 'Use letters, digits and _ . - : only, or remove vifname.');
+  }
+  if (vifnameAtom) nic.vifname = vifnameAtom.value;
+  const modelAtom = atomVal(vif, 'model');
+  if (modelAtom && !isSchemaNicModel(modelAtom.value)) {
+    ctx.fail('INVALID_NIC', `NIC ${index}: model ${quote(modelAtom.value)} is not a NIC model name libvirt accepts`, modelAtom, 'Use a model such as e1000, rtl8139 or netfront.');
+  }
+  const model = modelAtom?.value;
   const type = strVal(vif, 'type');
   if (model) nic.model = model;
   else if (osType === 'hvm' && type === 'netfront') nic.model = 'netfront';

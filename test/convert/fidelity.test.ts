@@ -183,3 +183,36 @@ describe('what libvirt adds on its own', () => {
     expect(ok('(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (pae 1)))').codes).toEqual([]);
   });
 });
+
+describe("values libvirt's schema would reject are refused or dropped, with a position", () => {
+  const NIC = (extra: string) => `${PV}\n(device (vif (mac 00:16:3e:00:00:01) ${extra}))`;
+
+  it('refuses bridge, vifname and model names the schema forbids', () => {
+    for (const [extra, word] of [['(bridge "br 0;x")', 'bridge'], ['(bridge br0) (vifname "vif web")', 'vifname'], ['(bridge br0) (model "e1000 x")', 'model']]) {
+      const r = run(NIC(extra));
+      expect(r.ok, extra).toBe(false);
+      expect(r.error?.code).toBe('INVALID_NIC');
+      expect(r.error?.message).toContain(word);
+      expect(r.error?.position?.line).toBe(2);
+    }
+  });
+
+  it('refuses a relative disk path', () => {
+    const r = run(`${PV}\n(device (vbd (uname file:rel/disk.img) (dev xvda) (mode w)))`);
+    expect([r.error?.code, r.error?.position?.line]).toEqual(['INVALID_DISK', 2]);
+  });
+
+  it('keeps an ip with a prefix as address+prefix, drops one that is not an address, and a listen host libvirt cannot take', async () => {
+    const good = ok(NIC('(bridge br0) (ip "10.0.0.1/24 2001:db8::5")'));
+    expect(good.xml).toContain('<ip address="10.0.0.1" family="ipv4" prefix="24"/>');
+    expect(good.xml).toContain('<ip address="2001:db8::5" family="ipv6"/>');
+    const bad = ok(NIC('(bridge br0) (ip "not-an-ip 10.0.0.2")'));
+    expect(bad.xml).not.toContain('not-an-ip');
+    expect(bad.xml).toContain('address="10.0.0.2"');
+    expect(bad.warnings.map((w) => [w.code, w.line])).toEqual([['INVALID_VALUE', 2]]);
+    const listen = ok(`${PV}\n(device (vfb (type vnc) (vnclisten my_host)))`);
+    expect(listen.xml).not.toContain('my_host');
+    expect(listen.codes).toEqual(['INVALID_VALUE']);
+    await expectSchemaValid([good.xml, bad.xml, listen.xml]);
+  });
+});
