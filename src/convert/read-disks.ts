@@ -46,7 +46,8 @@ export function readDisk(ctx: ReadContext, dev: SxpList, osType: OsType): DiskMo
     }
     return undefined;
   }
-  if ((parsed.sourceType === 'file' || parsed.sourceType === 'block') && parsed.source !== undefined && !parsed.source.startsWith('/')) {
+  // libvirt wants absolute paths; a `proto:…` source is left to the readers that build network disks (xl's rbd:).
+  if ((parsed.sourceType === 'file' || parsed.sourceType === 'block') && parsed.source !== undefined && !parsed.source.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(parsed.source)) {
     ctx.fail('INVALID_DISK', `disk ${target.name}: ${quote(parsed.source)} is not an absolute path, which libvirt requires`, unameAtom, 'Write the full path, e.g. file:/var/lib/xen/images/disk.img.');
   }
   if (parsed.script) {
