@@ -6,7 +6,8 @@
  * read-only inventory and changes nothing, an unreachable host fails with the
  * CLI's message. Only the inventory stage of the fleet plan exists so far.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { type Play, recap as recapOf, runPlaybook, sshIdentity } from './ansible-harness.js';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,49 +24,21 @@ const PLAYBOOK = path.join(repoRoot, 'test/ansible/record.yml');
 let rig: Rig;
 let work: { dir: string; cleanup: () => void };
 
-interface Play { code: number; stdout: string; stderr: string }
-
 function playbook(extra: string[], hosts = 'hosts.ini'): Promise<Play> {
-  return new Promise((resolve) => {
-    rmSync(path.join(work.dir, 'record'), { recursive: true, force: true });
-    mkdirSync(path.join(work.dir, 'record'));
-    execFile('ansible-playbook', ['-i', path.join(work.dir, hosts), '-e', `@${path.join(work.dir, 'vars.json')}`, '-e', `record_dir=${path.join(work.dir, 'record')}`, ...extra, PLAYBOOK], {
-      cwd: work.dir,
-      timeout: 300_000,
-      maxBuffer: 64 << 20,
-      env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_LOCAL_TEMP: path.join(work.dir, 'ansible-tmp'), HOME: work.dir },
-    }, (err, stdout, stderr) => {
-      const code = err ? (err as { code?: unknown }).code : 0;
-      resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
-    });
-  });
+  rmSync(path.join(work.dir, 'record'), { recursive: true, force: true });
+  mkdirSync(path.join(work.dir, 'record'));
+  return runPlaybook(work.dir, ['-i', path.join(work.dir, hosts), '-e', `@${path.join(work.dir, 'vars.json')}`, '-e', `record_dir=${path.join(work.dir, 'record')}`, ...extra, PLAYBOOK]);
 }
 
-/** h1's line of the PLAY RECAP. */
-function recap(r: Play): { ok: number; changed: number; failed: number; unreachable: number } {
-  const m = /^h1\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/m.exec(r.stdout);
-  if (!m) throw new Error(`no PLAY RECAP for h1 in:\n${r.stdout}\n${r.stderr}`);
-  return { ok: Number(m[1]), changed: Number(m[2]), unreachable: Number(m[3]), failed: Number(m[4]) };
-}
+const recap = (r: Play) => recapOf(r, 'h1');
 
 const recorded = () => JSON.parse(readFileSync(path.join(work.dir, 'record/h1.json'), 'utf8')) as { summary: { domains: number; error: number } };
 
 describe.skipIf(libvirtSkipped)('ansible/inventory.yml against the rig (real sshd, ansible-core)', () => {
   beforeAll(async () => {
-    try {
-      execFileSync('ansible-playbook', ['--version'], { stdio: 'pipe' });
-    } catch {
-      throw new Error('ansible-playbook is not installed: apt install ansible-core (.ci/run does), or set XEND2LIBXL_SKIP_LIBVIRT=1 to skip the rig suites');
-    }
     rig = await ensureRig();
     work = tempDir('xend2libxl-ansible-');
-    const key = path.join(work.dir, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-    await rig.ssh.authorize(`${key}.pub`);
-    const known = path.join(work.dir, 'known_hosts');
-    writeFileSync(known, `[${rig.ssh.addr}]:${rig.ssh.port} ${readFileSync(rig.ssh.hostKeyFile, 'utf8')}`);
-    const config = path.join(work.dir, 'ssh_config');
-    writeFileSync(config, ['Host *', `  IdentityFile ${key}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${known}`, '  GlobalKnownHostsFile /dev/null', ''].join('\n'));
+    const { config } = await sshIdentity(rig, work.dir);
     const store = path.join(rig.ssh.xendDir, 'ansible/domains');
     rmSync(path.dirname(store), { recursive: true, force: true });
     cpSync(STORE, store, { recursive: true });
