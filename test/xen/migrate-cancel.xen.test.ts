@@ -54,6 +54,11 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
     src = other(src);
 
     const latency: Record<Kind, number[]> = { once: [], twice: [] };
+    const violations: string[] = [];
+    // libvirtd's own record of connections it closed for keepalive timeout (the daemons losing each other).
+    const keepaliveClosures = async () =>
+      (await Promise.all([rig.x1, rig.x2].map((h) => rig.sh(h, 'grep -c "keepalive timeout" /var/log/libvirt/libvirtd.log; true')))).reduce((n, out) => n + (Number(out.trim()) || 0), 0);
+    let keepaliveBefore = await keepaliveClosures();
     const report: string[] = [`calibration: one migration took ${fullMs} ms`];
     const ends: Record<string, number> = {};
     for (let i = 0; i < ROUNDS; i++) {
@@ -72,29 +77,30 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       // The one property that matters: running on exactly one host, defined on exactly one, the same.
       const running = [where.x1, where.x2].filter((p) => p.state === 'running');
       const defined = [where.x1, where.x2].filter((p) => p.persistent);
-      expect(running.length, line).toBe(1);
-      expect(defined.length, line).toBe(1);
-      expect(running[0], line).toBe(defined[0]);
-      const otherCopy = [where.x1, where.x2].find((p) => p !== running[0])!;
-      if (where.staleIncomingOn) expect(['paused', 'shut off'], line).toContain(otherCopy.state);
-      else expect(otherCopy.state, line).toBe('absent');
+      const otherCopy = [where.x1, where.x2].find((p) => p !== running[0]);
+      const holds =
+        running.length === 1 && defined.length === 1 && running[0] === defined[0] &&
+        (where.staleIncomingOn ? ['paused', 'shut off'].includes(otherCopy!.state) : otherCopy!.state === 'absent');
+      const keepalive = (await keepaliveClosures()) - keepaliveBefore;
+      keepaliveBefore += keepalive;
+      if (!holds) violations.push(`${line}${keepalive ? ` — libvirtd closed ${keepalive} connection(s) for keepalive timeout during this round` : ''}`);
 
       // The CLI: 0 when it ended before the signal came, else 130 with an honest account.
       if (r.signalToExitMs >= 0) {
         expect(r.code, `${line}\n${r.stderr}`).toBe(130);
         latency[kind].push(r.signalToExitMs);
-        if (kind === 'twice' && said) expect(left || result, line).toBeTruthy();
         if (result) expect(['migrated', 'stayed', 'not-started'], line).toContain(result.status);
       } else expect(r.code, `${line}\n${r.stderr}`).toBe(0);
-      // Never a destroy: libxl cancels only by waiting.
+      // Never a destroy-destination: libxl cancels only by waiting.
       expect(result?.cancelUsed ?? null, line).not.toBe('destroy-destination');
 
-      const endHost = where.x1.state === 'running' ? rig.x1 : rig.x2;
-      const end = where.staleIncomingOn ? 'stayed on source, stale incoming copy left on the destination' : endHost === src ? 'stayed on source' : 'moved';
+      const endHost = where.x2.state === 'running' && where.x2.persistent && !(where.x1.state === 'running') ? rig.x2 : rig.x1;
+      const end = !holds ? 'PROPERTY VIOLATED' : where.staleIncomingOn ? 'stayed on source, stale incoming copy left on the destination' : endHost === src ? 'stayed on source' : 'moved';
       ends[end] = (ends[end] ?? 0) + 1;
       src = endHost;
-      if (where.staleIncomingOn) {
-        // That host cannot take this name again until its libvirtd restarts: go on with a fresh guest.
+      if (where.staleIncomingOn || !holds) {
+        // A stale copy blocks that host for this name until its libvirtd restarts; after a
+        // violation the guest is removed everywhere. Either way: go on with a fresh guest.
         await removeXenGuests(rig, [g]);
         g = xenGuestName('cx');
         names.push(g);
@@ -105,5 +111,6 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
     report.push(`ends: ${JSON.stringify(ends)}`);
     for (const k of ['once', 'twice'] as const) report.push(`cancel latency (signal → exit), ${k}: ${percentiles(latency[k])}`);
     process.stderr.write(`[xen migrate-cancel]\n  ${report.join('\n  ')}\n`);
+    expect(violations, 'rounds after which the guest was not running on exactly one host and defined on exactly one').toEqual([]);
   }, 40 * 60_000);
 });

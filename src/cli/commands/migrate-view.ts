@@ -124,7 +124,7 @@ export function createMigrationView(ctx: CliContext, reporter: Reporter, o: { js
     },
     left(domains, from, to) {
       for (const d of domains) {
-        const where = `left untouched while its migration runs: it ends running on exactly one host, ${to} if the migration completes, else ${from}; check with \`virsh -c ${to} domstate ${d}\`, and if it stays paused on the source, \`virsh -c ${from} resume ${d}\``;
+        const where = `left untouched while libxl migrates it: it should end running on ${to} if the migration completes, else on ${from}; nothing reconciles it now, so check both when it is over (\`virsh -c ${from} domstate ${d}\`, \`virsh -c ${to} domstate ${d}\`) — if it stays paused on the source with no copy on the destination, \`virsh -c ${from} resume ${d}\``;
         if (o.json) json({ event: 'left', domain: d, source: from, destination: to, message: where });
         else ctx.stdout.write(`${d}\tleft\t${where}\n`);
       }
