@@ -15,7 +15,7 @@ import { readXendDomain } from './read-xend-config.js';
 import { validateModel } from './validate-model.js';
 import { buildVmSxp } from './xmcfg-build.js';
 import { pair } from './xmcfg-sxp.js';
-import { derivedUuid } from './xmcfg-uuid.js';
+import { derivedMac, derivedUuid } from './xmcfg-uuid.js';
 
 export interface XmConvertOptions extends ConvertOptions {
   /** `xm`, `xl`, or `auto` (default): which syntax and which meaning of an HVM `kernel`. */
@@ -59,6 +59,7 @@ export function convertXmConfig(cfg: XmConfig, opts: XmConvertOptions = {}): XmC
     domain = readXendDomain(ctx, built.doc);
     domain.autostart = opts.autostart ?? false;
     applyDiskExtras(domain, built.diskExtras);
+    deriveMissingMacs(ctx, domain);
     if (built.upstreamQemu) dropWarning(ctx, 'QEMU_TRADITIONAL_REPLACED');
     validateModel(ctx, domain);
     return { ok: true, domain, xml: modelToXml(domain), warnings: bySourcePosition(ctx.warnings), derivedUuid: derived };
@@ -76,6 +77,17 @@ function applyDiskExtras(domain: DomainModel, extras: ReturnType<typeof buildVmS
     if (x.backendtype === 'qdisk') d.driver = 'qemu';
     else if (x.backendtype === 'phy') d.driver = 'phy';
   }
+}
+
+/** Stable MACs for vifs without one; the NIC_MAC_MISSING warning then says which address the guest gets. */
+function deriveMissingMacs(ctx: ReadContext, domain: DomainModel): void {
+  if (!domain.uuid) return;
+  domain.nics.forEach((n, i) => {
+    if (n.mac) return;
+    n.mac = derivedMac(domain.uuid!, i);
+    const w = ctx.warnings.find((x) => x.code === 'NIC_MAC_MISSING' && x.message.startsWith(`NIC ${i} `));
+    if (w) w.message = `NIC ${i} has no MAC address (xm drew a new one at every start); it gets ${n.mac}, derived from the domain's uuid, so it stays the same across re-runs — the guest still sees a new NIC once (udev may rename it, DHCP leases change)`;
+  });
 }
 
 function dropWarning(ctx: ReadContext, code: string): void {

@@ -116,7 +116,8 @@ async function readXmEntry(file: string, real: string, autostart: boolean, opts:
 
 /** The name of a config the reader refused (Python code), so the admin knows which domain it is. */
 function salvageName(bytes: Buffer): string | undefined {
-  return /^\s*name\s*=\s*['"]([^'"\n]+)['"]/m.exec(bytes.toString('latin1'))?.[1];
+  // Only a whole-line literal: `name = "vm-" + host` must not pass for a name.
+  return /^\s*name\s*=\s*(['"])([^'"\n]+)\1\s*(?:#.*)?$/m.exec(bytes.toString('latin1'))?.[2];
 }
 
 /**

@@ -142,3 +142,17 @@ describe('boot, CPUs and dialect', () => {
     expect(d.sounds).toEqual(['ac97']);
   });
 });
+
+describe('NICs without a MAC', () => {
+  it('get a stable MAC derived from the uuid and the index, named in the warning', () => {
+    const text = `${PV}vif = [ 'bridge=xenbr0', 'bridge=xenbr1', 'mac=00:16:3e:00:00:09,bridge=xenbr2' ]\n`;
+    const a = convert(text);
+    const macs = a.domain.nics.map((n) => n.mac);
+    expect(macs[0]).toMatch(/^00:16:3e:[0-7][0-9a-f](:[0-9a-f]{2}){2}$/);
+    expect(macs[1]).not.toBe(macs[0]);
+    expect(macs[2]).toBe('00:16:3e:00:00:09');
+    expect(convert(text).domain.nics.map((n) => n.mac)).toEqual(macs);
+    expect(a.warnings.find((w) => w.code === 'NIC_MAC_MISSING')?.message).toContain(`it gets ${macs[0]}, derived from the domain's uuid`);
+    expect(convert(text.replace('555555555555', '555555555557')).domain.nics[0].mac).not.toBe(macs[0]);
+  });
+});
