@@ -1,36 +1,17 @@
 /**
- * What the playbook suites share: a private ssh identity the rig's h1 sshd
- * accepts (key, known_hosts, ssh_config, and a `ssh -F` wrapper for libvirt's
- * own ssh transport), ansible-playbook runs, and the PLAY RECAP.
+ * What the playbook suites share: ansible-core present, ansible-playbook runs,
+ * and the PLAY RECAP. The ssh identity comes from test/remote/ssh-identity.ts.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Rig } from '../rig/rig.js';
 
-export interface SshIdentity {
-  config: string;
-  /** An `ssh` for libvirt's `command=` URI parameter: ssh with our config. */
-  wrapper: string;
-}
-
-export async function sshIdentity(rig: Rig, dir: string): Promise<SshIdentity> {
+/** Fails the suite with what to do when ansible-core is missing. */
+export function requireAnsible(): void {
   try {
     execFileSync('ansible-playbook', ['--version'], { stdio: 'pipe' });
   } catch {
     throw new Error('ansible-playbook is not installed: apt install ansible-core (.ci/run does), or set XEND2LIBXL_SKIP_LIBVIRT=1 to skip the rig suites');
   }
-  const key = path.join(dir, 'id_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  await rig.ssh.authorize(`${key}.pub`);
-  const known = path.join(dir, 'known_hosts');
-  writeFileSync(known, `[${rig.ssh.addr}]:${rig.ssh.port} ${readFileSync(rig.ssh.hostKeyFile, 'utf8')}`);
-  const config = path.join(dir, 'ssh_config');
-  writeFileSync(config, ['Host *', `  IdentityFile ${key}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${known}`, '  GlobalKnownHostsFile /dev/null', '  BatchMode yes', ''].join('\n'));
-  const wrapper = path.join(dir, 'ssh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec ssh -F '${config}' "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  return { config, wrapper };
 }
 
 export interface Play {

@@ -12,7 +12,8 @@ import { binPath, repoRoot } from '../helpers/run-cli.js';
 import { tempDir } from '../batch/fixture-paths.js';
 import { announceSkip, libvirtSkipped } from '../rig/rig.js';
 import { startGuest, uniqueName, useRig, where } from '../migrate/rig-helpers.js';
-import { recap, runPlaybook, sshIdentity } from './ansible-harness.js';
+import { recap, requireAnsible, runPlaybook } from './ansible-harness.js';
+import { sshIdentity } from '../remote/ssh-identity.js';
 
 announceSkip('ansible fleet playbook: evacuate');
 
@@ -23,6 +24,7 @@ describe.skipIf(libvirtSkipped)('ansible/fleet.yml evacuate stage on the rig (h1
   let name: string;
 
   beforeAll(async () => {
+    requireAnsible();
     work = tempDir('xend2libxl-ansible-evac-');
     const { config, wrapper } = await sshIdentity(lab.rig, work.dir);
     name = uniqueName('ans-evac');

@@ -7,7 +7,8 @@
  * CLI's message. Only the inventory stage of the fleet plan exists so far.
  */
 import { spawnSync } from 'node:child_process';
-import { type Play, recap as recapOf, runPlaybook, sshIdentity } from './ansible-harness.js';
+import { type Play, recap as recapOf, requireAnsible, runPlaybook } from './ansible-harness.js';
+import { sshIdentity } from '../remote/ssh-identity.js';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,7 @@ const recorded = () => JSON.parse(readFileSync(path.join(work.dir, 'record/h1.js
 
 describe.skipIf(libvirtSkipped)('ansible/inventory.yml against the rig (real sshd, ansible-core)', () => {
   beforeAll(async () => {
+    requireAnsible();
     rig = await ensureRig();
     work = tempDir('xend2libxl-ansible-');
     const { config } = await sshIdentity(rig, work.dir);

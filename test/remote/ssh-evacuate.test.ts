@@ -9,14 +9,14 @@
  * default). The ssh key, known_hosts and config are this test's own, handed to
  * libvirt through its `command=` parameter (a wrapper running ssh -F).
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/run-cli.js';
 import { tempDir } from '../batch/fixture-paths.js';
 import { announceSkip, libvirtSkipped } from '../rig/rig.js';
 import { startGuest, uniqueName, useRig, where } from '../migrate/rig-helpers.js';
+import { sshIdentity } from './ssh-identity.js';
 
 announceSkip('evacuate over ssh');
 
@@ -28,16 +28,7 @@ describe.skipIf(libvirtSkipped)('evacuate with the source over ssh (real sshd, h
 
   beforeAll(async () => {
     work = tempDir('xend2libxl-ssh-evac-');
-    const key = path.join(work.dir, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-    await lab.rig.ssh.authorize(`${key}.pub`);
-    const known = path.join(work.dir, 'known_hosts');
-    writeFileSync(known, `[${lab.rig.ssh.addr}]:${lab.rig.ssh.port} ${readFileSync(lab.rig.ssh.hostKeyFile, 'utf8')}`);
-    const config = path.join(work.dir, 'ssh_config');
-    writeFileSync(config, ['Host *', `  IdentityFile ${key}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${known}`, '  GlobalKnownHostsFile /dev/null', '  BatchMode yes', ''].join('\n'));
-    wrapper = path.join(work.dir, 'ssh');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ssh -F '${config}' "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    ({ wrapper } = await sshIdentity(lab.rig, work.dir));
   }, 15 * 60_000);
   afterAll(() => work?.cleanup());
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../helpers/run-cli.js';
 import { tempDir } from '../batch/fixture-paths.js';
+import { sshConfigFile, sshIdentity } from './ssh-identity.js';
 import { convertXmConfigText } from '../../src/convert/from-xmcfg.js';
 import { announceSkip, ensureRig, libvirtSkipped, type Rig } from '../rig/rig.js';
 
@@ -43,21 +44,13 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-function sshConfig(name: string, identity: string, knownHosts: string): string {
-  const file = path.join(work.dir, name);
-  writeFileSync(file, ['Host *', `  IdentityFile ${identity}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null', ''].join('\n'));
-  return file;
-}
+const sshConfig = (name: string, identity: string, knownHosts: string) => sshConfigFile(path.join(work.dir, name), identity, knownHosts);
 
 describe.skipIf(libvirtSkipped)('inventory --host over ssh (real sshd on the rig)', () => {
   beforeAll(async () => {
     rig = await ensureRig();
     work = tempDir('xend2libxl-ssh-');
-    const key = path.join(work.dir, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'xend2libxl-test', '-f', key]);
-    await rig.ssh.authorize(`${key}.pub`);
-    writeFileSync(path.join(work.dir, 'known_hosts'), `[${rig.ssh.addr}]:${rig.ssh.port} ${readFileSync(rig.ssh.hostKeyFile, 'utf8')}`);
-    sshConfig('ssh_config', key, path.join(work.dir, 'known_hosts'));
+    await sshIdentity(rig, work.dir);
     // The xend host's files, seen only by h1's sshd sessions.
     rmSync(path.join(rig.ssh.xendDir, 'domains'), { recursive: true, force: true });
     cpSync(STORE, path.join(rig.ssh.xendDir, 'domains'), { recursive: true });

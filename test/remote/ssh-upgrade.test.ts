@@ -7,11 +7,12 @@
  * Then --rollback, from the kept copy.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../helpers/run-cli.js';
 import { tempDir } from '../batch/fixture-paths.js';
+import { sshIdentity } from './ssh-identity.js';
 import { announceSkip, ensureRig, libvirtSkipped, type Rig, type TestDriverHolder } from '../rig/rig.js';
 
 announceSkip('upgrade --host over ssh');
@@ -43,11 +44,7 @@ describe.skipIf(libvirtSkipped)('upgrade --host over ssh (real sshd, h1 test dri
     holder = await rig.testDriverHolder(rig.h1);
     try { purge(); } catch { /* not defined */ }
     work = tempDir('xend2libxl-ssh-upg-');
-    const key = path.join(work.dir, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-    await rig.ssh.authorize(`${key}.pub`);
-    writeFileSync(path.join(work.dir, 'known_hosts'), `[${rig.ssh.addr}]:${rig.ssh.port} ${readFileSync(rig.ssh.hostKeyFile, 'utf8')}`);
-    writeFileSync(path.join(work.dir, 'ssh_config'), ['Host *', `  IdentityFile ${key}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${path.join(work.dir, 'known_hosts')}`, '  GlobalKnownHostsFile /dev/null', ''].join('\n'));
+    await sshIdentity(rig, work.dir);
     const store = path.join(rig.ssh.xendDir, 'ssh-upgrade');
     rmSync(store, { recursive: true, force: true });
     mkdirSync(path.join(store, 'domains', UUID), { recursive: true });
