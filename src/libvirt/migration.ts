@@ -25,7 +25,10 @@ export interface StartMigrationOptions {
 
 /** The argv after `virsh -c SOURCE` for a persistent p2p live migration. */
 export function migrateArgs(o: Pick<StartMigrationOptions, 'destUri' | 'domain' | 'bandwidthMiB' | 'migrateUri'>): string[] {
-  const args = ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--verbose'];
+  // `-k 0`: no keepalive on this one long call. A busy source libvirtd can go 30 s without answering
+  // pings while libxl sends a guest (seen on the Xen rig); the p2p migration runs in the daemon anyway,
+  // and our monitor and the hard timeout watch it, so a dropped client would only blind us.
+  const args = ['-k', '0', 'migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--verbose'];
   if (o.bandwidthMiB !== undefined) args.push('--bandwidth', String(o.bandwidthMiB));
   if (o.migrateUri) args.push('--migrateuri', o.migrateUri);
   // `--` keeps a domain named like an option from being read as one.

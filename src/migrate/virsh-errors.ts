@@ -14,7 +14,8 @@ export type VirshFailureKind = LibvirtErrorKind;
 export function classifyVirsh(r: VirshResult): VirshFailureKind | null {
   if (r.timedOut) return 'timeout';
   if (r.exitCode === 0) return null;
-  return classifyText(r.stderr, r.argv.find((a, i) => i > 0 && !a.startsWith('-') && r.argv[i - 1] !== '-c') ?? '');
+  // The operation is the first word that is neither an option nor the value of -c/-k/-K.
+  return classifyText(r.stderr, r.argv.find((a, i) => i > 0 && !a.startsWith('-') && !['-c', '-k', '-K'].includes(r.argv[i - 1])) ?? '');
 }
 
 export function classifyText(stderr: string, operation = ''): VirshFailureKind {

@@ -40,7 +40,7 @@ describe('migrate command', () => {
     expect(r.out).toContain('mig-a: would migrate');
     expect(r.out).toContain('[ok  ] bridge xenbr0: present on destination');
     expect(r.out).toMatch(/mig-b: would NOT migrate\n(.|\n)*\[FAIL\] name free on destination: .* already has a domain named mig-b/);
-    expect(w.calls.some((c) => c[1] === 'migrate')).toBe(false);
+    expect(w.calls.some((c) => c.includes('migrate'))).toBe(false);
   });
 
   it('a failed migration exits 1 and says why, with the guest still on the source', async () => {

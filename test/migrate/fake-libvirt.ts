@@ -77,7 +77,8 @@ export function fakeRunner(w: FakeWorld): VirshRunner & { flights: Map<string, F
 
   const handle = (call: VirshCall, finish: (r: Partial<VirshResult>) => void): void => {
     const uri = call.uri ?? '';
-    const a = call.args.filter((x) => x !== '--');
+    // virsh's global `-k N` (keepalive) may precede the command.
+    const a = call.args.filter((x) => x !== '--').filter((x, i, all) => !(x === '-k' && i === 0) && !(i === 1 && all[0] === '-k'));
     w.calls.push([uri, ...call.args]);
     if (w.down.has(uri)) return finish(err(`error: failed to connect to the hypervisor\nerror: Cannot recv data: Connection reset by peer\n`));
     const host = w.hosts[uri];

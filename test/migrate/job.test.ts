@@ -146,7 +146,7 @@ describe('MigrationBatch', () => {
     batch.cancel('signal');
     const results = await done;
     expect(results.map((r) => r.reconcile?.end ?? r.notStarted)).toEqual(['stayed', 'stayed', 'cancelled while queued; never started']);
-    expect(w.calls.filter((c) => c[1] === 'migrate').length).toBe(2);
+    expect(w.calls.filter((c) => c.includes('migrate')).length).toBe(2);
     for (const d of ['mig-1', 'mig-2', 'mig-3']) expect(w.hosts[SRC].get(d)?.state).toBe('running');
   });
   it('does not start a domain whose preflight failed and says why', async () => {

@@ -59,7 +59,7 @@ describe('toolstack identity', () => {
     expect(check.status).toBe('fail');
     expect(check.detail).toContain("the source runs libxl (libvirt's libxl driver), Xen 4.17.0 but the destination xend (libvirt's legacy Xen driver), Xen 4.1.0");
     expect(check.detail).toContain(`xend2libxl upgrade --from ${SRC} --to ${DST} --xend-root /var/lib/xend/domains --backup-dir DIR --domain web1`);
-    expect(w.calls.some((c) => c[1] === 'migrate')).toBe(false);
+    expect(w.calls.some((c) => c.includes('migrate'))).toBe(false);
   });
 
   it('destroy-destination is a usage error on libxl (exit 2, no host contacted)', async () => {

@@ -9,7 +9,7 @@ import type { VirshResult } from '../../src/libvirt/runner.js';
 describe('virsh migrate call', () => {
   it('is a persistent p2p live migration with the domain after --', () => {
     expect(migrateArgs({ domain: '-x', destUri: 'xen+ssh://b/system', bandwidthMiB: 5, migrateUri: 'tcp://10.0.0.2' })).toEqual([
-      'migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--verbose', '--bandwidth', '5', '--migrateuri', 'tcp://10.0.0.2', '--', '-x', 'xen+ssh://b/system',
+      '-k', '0', 'migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--verbose', '--bandwidth', '5', '--migrateuri', 'tcp://10.0.0.2', '--', '-x', 'xen+ssh://b/system',
     ]);
   });
   it('reads virsh --verbose progress (integer and two-decimal forms)', () => {
