@@ -30,7 +30,7 @@ export async function benchXen(repo, COUNT) {
   execFileSync('/bin/bash', [script, 'start', '2'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 45 * 60_000 });
   const env = {};
   for (const line of execFileSync('/bin/bash', [script, 'env'], { encoding: 'utf8' }).split('\n')) {
-    const m = /^([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
+    const m = /^(?:export )?([A-Z0-9_]+)='(.*)'$/.exec(line.trim()); // `rig env` prints export lines
     if (m) env[m[1]] = m[2];
   }
   const from = env.XEN_RIG_URI2;

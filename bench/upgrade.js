@@ -49,7 +49,7 @@ function rigEnv() {
   execFileSync('/bin/bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 15 * 60_000 });
   const env = {};
   for (const line of execFileSync('/bin/bash', [script, 'env'], { encoding: 'utf8' }).split('\n')) {
-    const m = /^([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
+    const m = /^(?:export )?([A-Z0-9_]+)='(.*)'$/.exec(line.trim()); // `rig env` prints export lines
     if (m) env[m[1]] = m[2];
   }
   return env;
