@@ -36,7 +36,7 @@ describe('inventory of the fixture xend root', async () => {
       test01a: { status: 'error', codes: ['INV_DUPLICATE_NAME'] },
       test01b: { status: 'error', codes: ['INV_DUPLICATE_NAME'] },
       // The converter's own warnings are passed through with their codes.
-      win2k8: { status: 'warning', codes: ['QEMU_TRADITIONAL_REPLACED', 'SHADOW_MEMORY_AUTO'] },
+      win2k8: { status: 'warning', codes: ['QEMU_TRADITIONAL_REPLACED', 'SHADOW_MEMORY_AUTO', 'VNC_PASSWORD_NEEDS_DES'] },
     });
   });
 
