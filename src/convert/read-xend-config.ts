@@ -49,7 +49,13 @@ export function readXendDomain(ctx: ReadContext, doc: SxpDocument): DomainModel 
     if (legacy) devices.graphics.push(legacy);
   }
   const spice = readSpice(ctx, img.get, (k) => img.list(k), img.osType === 'hvm');
-  if (spice) devices.graphics.push(spice);
+  if (spice) {
+    // Seen on the Xen rig: with SPICE, libvirt's libxl driver starts qemu with `-vnc none` (one display per HVM guest).
+    for (const g of devices.graphics) {
+      ctx.warn('GRAPHICS_EXTRA_DROPPED', `the ${g.type.toUpperCase()} display is dropped: libvirt's libxl driver gives an HVM guest with SPICE no other display`, g.pos ? { pos: g.pos } : undefined);
+    }
+    devices.graphics = [spice];
+  }
   const os = readOs(ctx, dom, img);
   const features = readFeatures(ctx, img);
   warnParallel(ctx, img);

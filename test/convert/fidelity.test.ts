@@ -106,6 +106,13 @@ describe('SPICE', () => {
     await expectSchemaValid([xml, auto.xml]);
   });
 
+  it('a VNC display next to SPICE is dropped with a warning (libxl starts qemu with -vnc none then)', () => {
+    const r = ok('(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (spice 1) (spiceport 6000))) (device (vfb (type vnc) (vncdisplay 1) (vncunused 0)))');
+    expect(r.xml).not.toContain('type="vnc"');
+    expect(r.xml).toContain('type="spice"');
+    expect(r.codes).toEqual(['GRAPHICS_EXTRA_DROPPED']);
+  });
+
   it('spice on a PV guest is reported, not written', () => {
     const r = ok('(image (linux (kernel /boot/vmlinuz) (spice 1)))');
     expect(r.xml).not.toContain('spice');

@@ -5,7 +5,8 @@
  * difference must be classified by src/convert/libxl-readback.ts (docs/libxl-readback.md): the
  * suite fails on a loss or on anything unclassified. Substituted: the name (`xr-conv-<label>`)
  * and the uuid (derived from that name), so the shared hosts never see two domains collide.
- * Then the fixed-VNC-port, loader, SPICE and discard behaviour, each proved on libxl itself.
+ * Then the fixed-VNC-port, loader, SPICE and discard behaviour, each proved on libxl itself (a
+ * guest with a fixed VNC port, and one with SPICE, are started: qemu listens on exactly those ports).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,55 @@ describe.skipIf(xenSkipped)('converter on real libxl: define + read-back', () =>
     expect(back).toMatch(/<graphics type='spice' port='6100' autoport='no' listen='127\.0\.0\.1' passwd='sp!ce'>/);
     expect(back).toMatch(/<driver name='qemu' type='raw' discard='ignore'\/>/);
     expect(compareReadback(xml, back ?? '').ok).toBe(true);
+  });
+
+  /** Start a converted HVM guest (128 MiB, no disk) and return what dom0 listens on once `ports` are up. */
+  async function startAndListen(label: string, sxp: string, ports: number[]): Promise<string> {
+    const { m, xml } = convertOnRig(sxp, label);
+    const file = join(dir, `${m.name}.xml`);
+    writeFileSync(file, xml, { mode: 0o600 });
+    expect((await virsh(rig, rig.x1, ['define', file])).exitCode).toBe(0);
+    try {
+      const st = await virsh(rig, rig.x1, ['start', '--', m.name], 300_000);
+      expect(st.exitCode, st.stderr).toBe(0);
+      let listening = '';
+      for (let i = 0; i < 30 && !ports.every((p) => listening.includes(`127.0.0.1:${p} `)); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        listening = await rig.sh(rig.x1, 'ss -ltn');
+      }
+      return listening;
+    } finally {
+      expect((await virsh(rig, rig.x1, ['destroy', '--', m.name])).exitCode).toBe(0);
+      await virsh(rig, rig.x1, ['undefine', '--', m.name]);
+    }
+  }
+
+  it('a converted HVM guest with a fixed VNC port starts and qemu listens on exactly that port', async () => {
+    const listening = await startAndListen('vnc-port', hvm('', '(device (vfb (type vnc) (vncdisplay 26) (vncunused 1) (vnclisten 127.0.0.1)))'), [5926]);
+    expect(listening).toMatch(/127\.0\.0\.1:5926 /);
+  });
+
+  it('a converted SPICE guest starts and listens on its port; with SPICE libxl gives no VNC, which is why the converter drops it', async () => {
+    const r = convertSxpText(hvm('(spice 1) (spiceport 6101) (spicehost 127.0.0.1)', '(device (vfb (type vnc) (vncdisplay 27) (vnclisten 127.0.0.1)))'));
+    expect(r.warnings.map((w) => w.code)).toContain('GRAPHICS_EXTRA_DROPPED');
+    const listening = await startAndListen('spice', hvm('(spice 1) (spiceport 6101) (spicehost 127.0.0.1)'), [6101]);
+    expect(listening).toMatch(/127\.0\.0\.1:6101 /);
+    // The libxl behaviour behind the drop: the same guest written with both displays gets SPICE only.
+    const both = onRig(r.domain as NonNullable<typeof r.domain>, 'spice-vnc');
+    both.graphics.unshift({ type: 'vnc', port: 5927, listen: '127.0.0.1' });
+    const file = join(dir, `${both.name}.xml`);
+    writeFileSync(file, modelToXml(both), { mode: 0o600 });
+    expect((await virsh(rig, rig.x1, ['define', file])).exitCode).toBe(0);
+    try {
+      expect((await virsh(rig, rig.x1, ['start', '--', both.name], 300_000)).exitCode).toBe(0);
+      const domid = (await virsh(rig, rig.x1, ['domid', '--', both.name])).stdout.trim();
+      const args = await rig.sh(rig.x1, `ps -eo args | grep -- '-xen-domid ${Number(domid)} ' | grep -v grep`);
+      expect(args).toMatch(/-vnc none/);
+      expect(args).toMatch(/-spice port=6101/);
+    } finally {
+      await virsh(rig, rig.x1, ['destroy', '--', both.name]);
+      await virsh(rig, rig.x1, ['undefine', '--', both.name]);
+    }
   });
 
   it('the names used here are ours', () => {
