@@ -1,10 +1,10 @@
 /**
  * A config value inside a message: single-quoted, control characters shown as
- * escapes, so a value can never move the cursor or forge a diagnostic line.
+ * escapes (the rendering rule of src/diagnostics.ts), so a value can never move
+ * the cursor or forge a diagnostic line.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { escapeControls } from '../diagnostics.js';
 
 export function quote(value: string): string {
-  return `'${value.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+  return `'${escapeControls(value)}'`;
 }
