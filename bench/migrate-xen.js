@@ -79,7 +79,6 @@ async function main() {
   const e = await rigEnv();
   const uri = (n) => e[`XEN_RIG_URI${n}`];
   const peer = (n) => e[`XEN_RIG_PEER_URI${n}`];
-  await startGuest(e, 1);
   let at = 1;
   const ours = [];
   const plain = [];
@@ -89,6 +88,7 @@ async function main() {
     virsh: async (from, to) => timed('virsh', ['-c', uri(from), '-k', '0', 'migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--', NAME, peer(to)]),
   };
   try {
+    await startGuest(e, 1);
     for (let r = 0; r < ROUNDS; r++) {
       for (const tool of r % 2 ? ['virsh', 'ours'] : ['ours', 'virsh']) {
         const to = at === 1 ? 2 : 1;
