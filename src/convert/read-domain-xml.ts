@@ -11,16 +11,24 @@ export type DomainXmlSummary = Pick<DomainModel, 'name' | 'uuid' | 'osType' | 'm
 
 type Obj = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: true,
-  // libvirt writes tabs/newlines/CRs in values as character references (&#10;): decode them.
-  htmlEntities: true,
-  isArray: (name) => ['disk', 'interface', 'ip'].includes(name),
-});
+/**
+ * How every reader of libvirt's domain XML parses it: attributes as `@name`, values as
+ * strings exactly as written; only which elements are lists differs between readers.
+ */
+export function domainXmlParser(isArray: (name: string, jpath: string) => boolean): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseAttributeValue: false,
+    parseTagValue: false,
+    trimValues: true,
+    // libvirt writes tabs/newlines/CRs in values as character references (&#10;): decode them.
+    htmlEntities: true,
+    isArray: (name, jpath) => isArray(name, String(jpath)),
+  });
+}
+
+const parser = domainXmlParser((name) => ['disk', 'interface', 'ip'].includes(name));
 
 const UNIT_BYTES: Record<string, number> = {
   b: 1, bytes: 1, kb: 1e3, k: 1024, kib: 1024, mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2, gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3, tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,

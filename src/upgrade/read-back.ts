@@ -14,22 +14,13 @@
  * Device identity never depends on order: disks by target, NICs by MAC.
  * A port under autoport='yes' is not a fact: libvirt stores -1 there.
  */
-import { XMLParser } from 'fast-xml-parser';
-import { readDomainXml } from '../convert/read-domain-xml.js';
+import { domainXmlParser, readDomainXml } from '../convert/read-domain-xml.js';
 import type { PinnedFields } from './ports.js';
 
 type Obj = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: true,
-  htmlEntities: true,
-  // Device lists (and boot entries) are lists even with one element; nothing below them.
-  isArray: (name, jpath) => /^domain\.devices\.[^.]+$/.test(String(jpath)) || String(jpath) === 'domain.os.boot',
-});
+// Device lists (and boot entries) are lists even with one element; nothing below them.
+const parser = domainXmlParser((_name, jpath) => /^domain\.devices\.[^.]+$/.test(jpath) || jpath === 'domain.os.boot');
 
 /** Facts whose value is a secret: compared, never printed. */
 export const SECRET_FACT = /passwd$/;
