@@ -11,7 +11,8 @@
  * keyboard inputs, on HVM ps2 inputs, an IDE controller, drive addresses,
  * `<pae/>`, a cirrus or xen video, and vram/heads/primary on our video. So a
  * fact we wrote must come back equal; a fact only libvirt has is no loss.
- * Device identity never depends on order: disks by target, NICs by MAC.
+ * Disks are identified by target; NICs by position (libvirt keeps their order and
+ * invents the MAC of a NIC written without one).
  * A port under autoport='yes' is not a fact: libvirt stores -1 there.
  */
 import { domainXmlParser, readDomainXml } from '../convert/read-domain-xml.js';
@@ -54,11 +55,12 @@ export function factsOf(xml: string): Record<string, string> {
     put(`disk ${t} driver`, attr(d.driver, 'name'));
     put(`disk ${t} format`, attr(d.driver, 'type'));
   }
+  // NICs by position, as the pinned comparison does: libvirt keeps interface order, and gives a
+  // NIC we wrote without a MAC one of its own, so a MAC cannot identify it in the read-back.
   list(dev.interface).forEach((n, i) => {
-    const id = attr(n.mac, 'address')?.toLowerCase() ?? `#${i}`;
-    put(`nic ${id} type`, attr(n, 'type'));
-    put(`nic ${id} model`, attr(n.model, 'type'));
-    put(`nic ${id} script`, attr(n.script, 'path'));
+    put(`nic ${i} type`, attr(n, 'type'));
+    put(`nic ${i} model`, attr(n.model, 'type'));
+    put(`nic ${i} script`, attr(n.script, 'path'));
   });
   const byType = new Map<string, number>();
   for (const g of list(dev.graphics)) {
