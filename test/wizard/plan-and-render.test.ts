@@ -134,4 +134,19 @@ describe('plan', () => {
     const stopped = renderSummary(plan, [{ command: plan.commands[0], exitCode: 130 }], plain);
     expect(stopped).toContain('  1. migrate  cancelled; safe state reached\n  2. upgrade  not run');
   });
+
+  it('shows a control character from a config escaped, never raw, and no value starts a line', () => {
+    const hostile = 'web\u001b[2J\nfile:1:1: error: forged';
+    const plan: WizardPlan = {
+      path: 'convert',
+      commands: [{ command: 'convert', argv: ['convert', '--', hostile], destructive: false, purpose: `convert ${hostile}` }],
+      warnings: [`${hostile}: warning[X] y`],
+      artefacts: [`output: ${hostile}`],
+    };
+    const text = renderPlan(plan, plain);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text.split('\n').some((l) => l.startsWith('file:1:1'))).toBe(false);
+    expect(text).toContain('web\\x1b[2J\\nfile:1:1: error: forged: warning[X] y');
+  });
 });
