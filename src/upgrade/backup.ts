@@ -3,10 +3,11 @@
  * define, and (with --from) the old driver's own XML, before anything changes.
  * Sources are only read; the xend root is never written.
  */
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Xend2LibxlError } from '../errors.js';
 import { replaceFileDurably } from './durable-write.js';
 import type { ManifestEntry } from './manifest.js';
 import { safeFileStem, sha256 } from './safe-name.js';
@@ -69,10 +70,24 @@ async function copyHashed(src: string, dir: string, rel: string, kind: ManifestE
   const dest = path.join(dir, rel);
   const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(4).toString('hex')}.tmp`);
   const hash = createHash('sha256');
+  // The inventory read these files a moment ago, but the path may have been swapped since: a FIFO
+  // would block the copy forever, a device never end. Non-blocking open, then fstat the descriptor.
+  const input = await open(src, constants.O_RDONLY | constants.O_NONBLOCK);
+  const st = await input.stat().catch(async (e: unknown) => {
+    await input.close();
+    throw e;
+  });
+  if (!st.isFile()) {
+    await input.close();
+    throw new Xend2LibxlError('FILE_NOT_REGULAR', `${src} is not a regular file (it changed since the inventory read it); nothing was copied`, {
+      file: src,
+      hint: 'put the real file back (or remove the entry) and run the upgrade again',
+    });
+  }
   const out = await open(tmp, 'wx', 0o600);
   let size = 0;
   try {
-    for await (const chunk of createReadStream(src)) {
+    for await (const chunk of input.createReadStream()) {
       const buf = chunk as Buffer;
       hash.update(buf);
       size += buf.length;
@@ -85,6 +100,8 @@ async function copyHashed(src: string, dir: string, rel: string, kind: ManifestE
     await out.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     throw e;
+  } finally {
+    await input.close().catch(() => {});
   }
   return { file: rel, sha256: hash.digest('hex'), size, kind, source: src, domain };
 }
