@@ -49,7 +49,7 @@ function brokenCopies(healthy: InventoryEntry[], broken: InventoryEntry[]): void
     e.problems.push({
       code: BROKEN_COPY,
       severity: 'warning',
-      message: `a broken copy in ${dirs} carries the same ${copies.some((c) => c.name === e.name) ? 'name' : 'uuid'}; xend never loaded it and it is not upgraded, this entry is`,
+      message: `a broken copy in ${dirs} carries the same ${copies.some((c) => c.name === e.name) ? 'name' : 'uuid'}; xend never loaded it and the upgrade leaves it alone; this entry is the one upgraded`,
     });
   }
 }

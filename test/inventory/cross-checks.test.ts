@@ -47,7 +47,7 @@ describe('entries xend skipped (broken copies)', () => {
     addCrossChecks([good, cut, stale]);
     expect(good.status).toBe('warning');
     expect(good.problems.map((p) => [p.code, p.severity])).toEqual([[BROKEN_COPY, 'warning']]);
-    expect(good.problems[0].message).toBe('a broken copy in /d/u2, /d/u3 carries the same name; xend never loaded it and it is not upgraded, this entry is');
+    expect(good.problems[0].message).toBe('a broken copy in /d/u2, /d/u3 carries the same name; xend never loaded it and the upgrade leaves it alone; this entry is the one upgraded');
     expect(cut.problems.map((p) => p.code)).toEqual(['INV_TRUNCATED']);
     expect(stale.problems.map((p) => p.code)).toEqual(['INV_UUID_MISMATCH']);
     expect([cut.status, stale.status]).toEqual(['error', 'error']);

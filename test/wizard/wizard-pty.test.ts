@@ -63,8 +63,10 @@ describe.skipIf(!hasTmux)('wizard in a real terminal (tmux)', () => {
     await waitFor('warnings as failures');
     tmux('send-keys', '-t', 'wz', 'Enter');
     const plan = await waitFor('Run the plan now?');
-    expect(plan).toMatch(/Plan\n {2}1\. write 6 libvirt domain XML file\(s\) to xml-out/);
-    expect(plan).toContain('Warnings (5)');
+    // app01 counts since its broken copy only warns (INV_BROKEN_COPY): 7 domains, 6 warnings.
+    expect(plan).toMatch(/Plan\n {2}1\. write 7 libvirt domain XML file\(s\) to xml-out/);
+    expect(plan).toContain('Warnings (6)');
+    expect(plan).toContain('app01: warning[INV_BROKEN_COPY]');
     expect(plan).toContain('mail01: warning[INV_CHECKPOINT]');
     tmux('send-keys', '-t', 'wz', 'n');
     tmux('send-keys', '-t', 'wz', 'Enter');
