@@ -8,12 +8,13 @@
  * {@link libvirtSkipped}). Suites share the daemons with other suites running at
  * the same time, so every suite uses its own domain names.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileRunner } from '../../src/libvirt/runner.js';
+import { parseRigEnv, runRigScript } from '../helpers/rig-script.js';
 
 export interface RigHost {
   name: 'h1' | 'h2';
@@ -90,16 +91,8 @@ export function ensureRig(): Promise<Rig> {
   return rigPromise;
 }
 
-function runScript(args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('/bin/bash', [RIG_SCRIPT, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
-      if (err) {
-        const why = (err as { killed?: boolean }).killed ? `timed out after ${timeoutMs / 1000} s` : `failed (${err.message.split('\n')[0]})`;
-        reject(new Error(`libvirt test rig: \`${RIG_SCRIPT} ${args.join(' ')}\` ${why}\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
-      } else resolve(stdout);
-    });
-  });
-}
+const SCRIPT = { label: 'libvirt test rig', path: RIG_SCRIPT };
+const runScript = (args: string[], timeoutMs: number) => runRigScript(SCRIPT, args, timeoutMs);
 
 async function startRig(): Promise<Rig> {
   if (libvirtSkipped) throw new Error('libvirt test rig: XEND2LIBXL_SKIP_LIBVIRT=1 is set; suites must check libvirtSkipped before calling ensureRig()');
@@ -111,49 +104,34 @@ async function startRig(): Promise<Rig> {
   }
   // Installing packages can take minutes on a fresh machine; starting takes ~10 s.
   await runScript(['start'], 15 * 60_000);
-  const env = parseEnv(await runScript(['env'], 30_000));
+  const need = parseRigEnv(SCRIPT, await runScript(['env'], 30_000));
   const host = (n: 1 | 2): RigHost => ({
     name: `h${n}`,
-    uri: need(env, `RIG_H${n}_URI`),
-    tcpUri: need(env, `RIG_H${n}_TCP_URI`),
-    testUri: need(env, `RIG_H${n}_TEST_URI`),
+    uri: need(`RIG_H${n}_URI`),
+    tcpUri: need(`RIG_H${n}_TCP_URI`),
+    testUri: need(`RIG_H${n}_TEST_URI`),
   });
-  const rigDir = need(env, 'RIG_DIR');
+  const rigDir = need('RIG_DIR');
   const serialDir = path.join(rigDir, 'serial');
   mkdirSync(serialDir, { recursive: true, mode: 0o755 });
   const rig: Rig = {
     h1: host(1),
     h2: host(2),
-    guestKernel: need(env, 'RIG_GUEST_KERNEL'),
+    guestKernel: need('RIG_GUEST_KERNEL'),
     serialLog: (name) => path.join(serialDir, `${fileSafe(name)}.log`),
     guestXml: (opts) => guestXml(rig.guestKernel, rig.serialLog(opts.name), opts),
     waitForReady: (h, name, timeoutMs) => waitForReady(rig.serialLog(name), h, name, timeoutMs),
     testDriverHolder,
     ssh: {
-      addr: need(env, 'RIG_H1_SSH_ADDR'),
-      port: Number(need(env, 'RIG_H1_SSH_PORT')),
-      hostKeyFile: need(env, 'RIG_H1_SSH_HOST_KEY'),
-      xendDir: need(env, 'RIG_H1_SSH_XEND_DIR'),
-      etcXenDir: need(env, 'RIG_H1_SSH_ETC_XEN_DIR'),
+      addr: need('RIG_H1_SSH_ADDR'),
+      port: Number(need('RIG_H1_SSH_PORT')),
+      hostKeyFile: need('RIG_H1_SSH_HOST_KEY'),
+      xendDir: need('RIG_H1_SSH_XEND_DIR'),
+      etcXenDir: need('RIG_H1_SSH_ETC_XEN_DIR'),
       authorize: async (file) => void (await runScript(['ssh-authorize', file], 60_000)),
     },
   };
   return rig;
-}
-
-function parseEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^(?:export )?([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-function need(env: Record<string, string>, key: string): string {
-  const v = env[key];
-  if (!v) throw new Error(`libvirt test rig: \`${RIG_SCRIPT} env\` did not print ${key}`);
-  return v;
 }
 
 /** A file name for any domain name, hostile ones included (`../x`, `$(…)`), still unique per name. */

@@ -9,11 +9,11 @@
  * `XEND2LIBXL_SKIP_XEN=1` turns the suites into visible skips. Every suite uses its own domain
  * names (prefix `xr-`), and removes them from both hosts when it ends.
  */
-import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileRunner, type VirshRunner } from '../../src/libvirt/runner.js';
+import { parseRigEnv, runRigScript } from '../helpers/rig-script.js';
 
 export interface XenHost {
   name: 'xenrig1' | 'xenrig2';
@@ -73,16 +73,8 @@ export function ensureXenRig(): Promise<XenRig> {
   return rigPromise;
 }
 
-function runScript(args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('/bin/bash', [XEN_RIG_SCRIPT, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
-      if (err) {
-        const why = (err as { killed?: boolean }).killed ? `timed out after ${timeoutMs / 1000} s` : `failed (${err.message.split('\n')[0]})`;
-        reject(new Error(`Xen rig: \`${XEN_RIG_SCRIPT} ${args.join(' ')}\` ${why}\n${stderr.trim().split('\n').slice(-20).join('\n')}`));
-      } else resolve(stdout);
-    });
-  });
-}
+const SCRIPT = { label: 'Xen rig', path: XEN_RIG_SCRIPT };
+const runScript = (args: string[], timeoutMs: number) => runRigScript(SCRIPT, args, timeoutMs);
 
 async function startXenRig(): Promise<XenRig> {
   if (xenSkipped) throw new Error('Xen rig: XEND2LIBXL_SKIP_XEN=1 is set; suites must check xenSkipped before calling ensureXenRig()');
@@ -91,17 +83,17 @@ async function startXenRig(): Promise<XenRig> {
   }
   // A machine without the cached image builds it first (~12 min); booting takes ~45 s.
   await runScript(['start', '2'], 40 * 60_000);
-  const env = parseEnv(await runScript(['env'], 30_000));
+  const need = parseRigEnv(SCRIPT, await runScript(['env'], 30_000));
   const host = (n: 1 | 2): XenHost => {
-    const [h, p] = need(env, `XEN_RIG_AGENT${n}`).split(':');
-    return { name: `xenrig${n}`, uri: need(env, `XEN_RIG_URI${n}`), peerUri: need(env, `XEN_RIG_PEER_URI${n}`), agent: { host: h, port: Number(p) } };
+    const [h, p] = need(`XEN_RIG_AGENT${n}`).split(':');
+    return { name: `xenrig${n}`, uri: need(`XEN_RIG_URI${n}`), peerUri: need(`XEN_RIG_PEER_URI${n}`), agent: { host: h, port: Number(p) } };
   };
   const runner = execFileRunner();
   const rig: XenRig = {
     x1: host(1),
     x2: host(2),
-    guestKernel: need(env, 'XEN_RIG_GUEST_KERNEL'),
-    guestInitrd: need(env, 'XEN_RIG_GUEST_INITRD'),
+    guestKernel: need('XEN_RIG_GUEST_KERNEL'),
+    guestInitrd: need('XEN_RIG_GUEST_INITRD'),
     guestXml: (opts) => guestXml(rig, opts),
     sh: agentShell,
     console: (h, name) => agentShell(h, `cat /var/log/xen/console/guest-${shellWord(name)}.log 2>/dev/null; true`),
@@ -110,21 +102,6 @@ async function startXenRig(): Promise<XenRig> {
     runner,
   };
   return rig;
-}
-
-function parseEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)='(.*)'$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-function need(env: Record<string, string>, key: string): string {
-  const v = env[key];
-  if (!v) throw new Error(`Xen rig: \`${XEN_RIG_SCRIPT} env\` did not print ${key}`);
-  return v;
 }
 
 /** Single-quote for dom0's /bin/sh: the agent runs a command line. */
