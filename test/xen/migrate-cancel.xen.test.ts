@@ -73,8 +73,13 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       const atMs = Math.round(Math.random() * (typicalMs() + 1500));
       const started = Date.now();
       const r = await runXendCli(args(src), { atMs, againAfterMs: kind === 'twice' ? 300 : undefined });
+      // A signal in Node's own start-up (the first ~60 ms, before bin/guards.js installs a listener)
+      // ends the process by Node's default action before it has asked libvirt anything: the shell
+      // reports 130 as for any Ctrl-C. It says nothing about our cancel, so it does not count as one
+      // (the guest's single home is still checked below).
+      const diedStarting = r.code === null && r.signal === 'SIGINT' && r.events.length === 0 && r.stderr.trim() === '';
       if (r.signalToExitMs < 0) recent.push(Date.now() - started);
-      else delivered++;
+      else if (!diedStarting) delivered++;
       if (recent.length > 5) recent.shift();
       const where = await settle(rig, g);
       const result = r.events.find((e) => e.event === 'result');
@@ -96,7 +101,8 @@ describe.skipIf(xenSkipped)('cancelling a libxl migration at random moments neve
       if (!holds) violations.push(`${line}${keepalive ? ` — libvirtd closed ${keepalive} connection(s) for keepalive timeout during this round` : ''}`);
 
       // The CLI: 0 when it ended before the signal came, else 130 with an honest account.
-      if (r.signalToExitMs >= 0) {
+      if (diedStarting) report.push(`#${i}: the signal landed in Node's start-up; the process ended before it did anything`);
+      else if (r.signalToExitMs >= 0) {
         expect(r.code, `${line}\n${r.stderr}`).toBe(130);
         latency[kind].push(r.signalToExitMs);
         if (result) expect(['migrated', 'stayed', 'not-started'], line).toContain(result.status);

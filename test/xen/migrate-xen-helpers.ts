@@ -113,6 +113,8 @@ export interface CliChild {
   events: Array<Record<string, any>>;
   /** Milliseconds from the first signal to the process's exit (-1: no signal was sent before it exited). */
   signalToExitMs: number;
+  /** The signal that ended the process, when one did (code is then null). */
+  signal: NodeJS.Signals | null;
 }
 
 export interface SignalPlan {
@@ -148,7 +150,7 @@ export function runXendCli(args: string[], plan?: SignalPlan, timeoutMs = 300_00
     }
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       exited = true;
       clearTimeout(watchdog);
       timers.forEach(clearTimeout);
@@ -156,7 +158,7 @@ export function runXendCli(args: string[], plan?: SignalPlan, timeoutMs = 300_00
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, any>);
-      resolve({ code, stdout, stderr, events, signalToExitMs: sentAt ? Date.now() - sentAt : -1 });
+      resolve({ code, stdout, stderr, events, signalToExitMs: sentAt ? Date.now() - sentAt : -1, signal });
     });
   });
 }
